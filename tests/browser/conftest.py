@@ -63,10 +63,3 @@ def page(browser, live_server, request) -> Iterator:
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
-
-
-def login(page, username: str, password: str) -> None:
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
