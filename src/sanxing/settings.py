@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "sanxing.people",
     "sanxing.workcal",
     "sanxing.notify",
+    "sanxing.casework",
+    "sanxing.gatherings",
     "sanxing.documents",
     "sanxing.api",
     "sanxing.web",
