@@ -254,3 +254,35 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+class PersonalDataView(models.Model):
+    """One viewing of a person's unmasked personal data (ID number, mobile): who saw which
+    fields of whom, when and through which channel. Append-only; written by
+    ``sanxing.people.privacy.log_personal_data_view``."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("web page")
+        API = "api", _("API")
+        EXPORT = "export", _("export")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("viewed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="personal_data_views",
+    )
+    fields = models.CharField(_("fields"), max_length=200)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data view")
+        verbose_name_plural = _("personal data views")
+        ordering = ["-viewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.person} · {self.fields}"
