@@ -1,0 +1,170 @@
+"""The demo congress: it builds with believable numbers, every persona can log in, the
+build is repeatable, `--reset` rebuilds, and the benchmark harness runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from sanxing.demo import fake
+from sanxing.demo.people_demo import PERSONAS
+from sanxing.demo.registry import DemoContext, build_demo, builders, register
+from sanxing.people.models import Congress, Organisation, Person, Role, User
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 11, 28)
+K = Organisation.Kind
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    # `flush` recreates content types with new ids inside the test's transaction.
+    yield
+    ContentType.objects.clear_cache()
+
+
+def active_persons(**role_filter) -> int:
+    roles = Role.objects.filter(starts_on__lte=TODAY, **role_filter).exclude(ends_on__lt=TODAY)
+    return roles.values("person").distinct().count()
+
+
+def test_the_demo_has_a_believable_city_congress(db):
+    ctx = build_demo(today=TODAY, log=lambda _line: None)
+
+    congress = Congress.objects.get(code="shifan")
+    assert congress.name == "示範市人民代表大會"
+    assert ctx.term.name == "第十六屆"
+    assert (ctx.term.starts_on, ctx.term.ends_on) == (dt.date(2022, 1, 10), dt.date(2027, 1, 9))
+    committee = active_persons(
+        organisation__kind=K.STANDING_COMMITTEE, kind__in=Role.COMMITTEE_KINDS
+    )
+    assert 35 <= committee <= 45
+    assert active_persons(organisation__kind=K.STANDING_COMMITTEE, kind=Role.Kind.DIRECTOR) == 1
+    assert (
+        active_persons(organisation__kind=K.STANDING_COMMITTEE, kind=Role.Kind.DEPUTY_DIRECTOR) == 6
+    )
+    assert 430 <= active_persons(organisation__kind=K.DELEGATION, kind=Role.Kind.DEPUTY) <= 470
+    assert 55 <= active_persons(organisation__kind=K.OFFICE_BODY) <= 65
+    assert 35 <= Organisation.objects.filter(kind=K.HANDLING_UNIT).count() <= 45
+    assert Organisation.objects.filter(kind=K.SPECIAL_COMMITTEE).count() == 8
+    assert Organisation.objects.get(code="learning").name == "機關學習領導小組辦公室"
+    assert Organisation.objects.filter(name="解放軍代表團", kind=K.DELEGATION).exists()
+    education = Organisation.objects.get(name="市教育局")
+    assert education.parent is not None and education.parent.name == "示範市人民政府"
+
+    # Personal data looks real and is fictional: unique names, valid ID numbers.
+    persons = list(Person.objects.values_list("name", "id_number", "mobile", "birth_date"))
+    assert len({name for name, *_ in persons}) == len(persons)
+    for _name, id_number, mobile, born in persons:
+        assert fake.is_valid_id_number(id_number), id_number
+        assert id_number[6:14] == f"{born:%Y%m%d}"
+        assert len(mobile) == 11 and mobile.startswith("1")
+    # Bulk-created rows still have their "created" history.
+    assert Person.history.count() == len(persons)
+
+
+def test_every_persona_logs_in_with_the_demo_password(db):
+    build_demo(today=TODAY, log=lambda _line: None)
+    for username in PERSONAS:
+        user = User.objects.get(username=username)
+        assert user.congress is not None and user.congress.code == "shifan"
+        assert user.person is not None
+        assert Client().login(username=username, password=settings.DEMO_PASSWORD), username
+    assert User.objects.get(username="admin").is_superuser
+    today = {"starts_on__lte": TODAY}
+    assert Role.objects.filter(
+        person__user__username="clerk", organisation__name="秘書科", **today
+    ).exists()
+    assert Role.objects.filter(
+        person__user__username="learning", organisation__code="learning"
+    ).exists()
+    assert Role.objects.filter(person__user__username="director", kind=Role.Kind.DIRECTOR).exists()
+    assert Role.objects.filter(
+        person__user__username="member", kind=Role.Kind.COMMITTEE_MEMBER
+    ).exists()
+    assert Role.objects.filter(
+        person__user__username="deputy",
+        kind=Role.Kind.DEPUTY,
+        organisation__name="示範市東城區代表團",
+    ).exists()
+    assert Role.objects.filter(
+        person__user__username="handler", kind=Role.Kind.HANDLER, organisation__name="市教育局"
+    ).exists()
+
+
+def test_the_command_builds_once_prints_the_accounts_and_reset_rebuilds_the_same(db):
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    for username in PERSONAS:
+        assert f"\n{username} " in text
+    assert settings.DEMO_PASSWORD in text
+    assert "http://127.0.0.1:" in text
+    names = sorted(Person.objects.values_list("name", flat=True))
+
+    again = io.StringIO()
+    call_command("demo", stdout=again)
+    assert "already built" in again.getvalue()
+    assert Congress.objects.count() == 1
+
+    call_command("demo", "--reset", stdout=io.StringIO())
+    assert Congress.objects.count() == 1
+    # The same seed makes the same people.
+    assert sorted(Person.objects.values_list("name", flat=True)) == names
+
+
+def test_other_apps_register_builders_that_run_in_order(db):
+    seen: list[str] = []
+
+    def build(ctx: DemoContext) -> None:
+        seen.append(ctx.accounts["clerk"].username)
+        assert ctx.shared["units"]
+        assert ctx.scale == 2
+
+    register("zz-test", 999, build)
+    try:
+        assert next(b.name for b in builders()) == "people"
+        build_demo(today=TODAY, scale=2, log=lambda _line: None)
+    finally:
+        from sanxing.demo import registry
+
+        registry._builders.pop("zz-test")
+    assert seen == ["clerk"]
+
+
+def test_seed_makes_years_of_people_and_refuses_a_full_database(db):
+    call_command("seed", "--scale", "11", stdout=io.StringIO())
+    assert Congress.objects.get().term_set.count() == 3  # the 16th, 15th and 14th terms
+    assert Person.objects.count() > 1000
+    with pytest.raises(CommandError, match="already holds data"):
+        call_command("seed", "--scale", "1", stdout=io.StringIO())
+
+
+def test_the_benchmark_harness_runs(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--scale", "1", "--runs", "2", "--data-dir", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "home" in result.stdout
+    report = json.loads((tmp_path / "results" / "latest.json").read_text())
+    home = report["databases"][0]["scenarios"]["home"]
+    assert home["status"] == 200
+    assert home["queries"] >= 1 and home["floor_median_ms"] > 0
