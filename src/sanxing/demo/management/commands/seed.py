@@ -35,6 +35,6 @@ class Command(BaseCommand):
                 )
             call_command("flush", interactive=False, verbosity=0)
         started = time.monotonic()
-        self.stdout.write(f"Seeding {scale} years of data …")
+        self.stdout.write(f"Seeding {scale} year(s) of data …")
         build_demo(scale=scale, seed=options["seed"], log=self.stdout.write)
         self.stdout.write(f"Seeded in {time.monotonic() - started:.1f} s.")

@@ -1,0 +1,106 @@
+"""Times the scenarios against the database in DATABASE_URL (run by bench.cli in a
+subprocess, so each database gets its own Django settings). Writes a JSON report."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from typing import Any
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = statistics.quantiles(ordered, n=20)[-1] if len(ordered) >= 2 else ordered[-1]
+    return {"median_ms": statistics.median(ordered) * 1000, "p95_ms": min(p95, ordered[-1]) * 1000}
+
+
+def timed(function: Any, runs: int) -> list[float]:
+    function()  # warm-up: caches, connection, compiled templates
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("scenarios", nargs="*")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxing.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from bench.scenarios import registered
+    from sanxing.people.models import User
+
+    chosen = registered()
+    if args.scenarios:
+        unknown = set(args.scenarios) - set(chosen)
+        if unknown:
+            print(f"unknown scenarios: {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        chosen = {name: chosen[name] for name in args.scenarios}
+
+    results: dict[str, Any] = {}
+    for name, scenario in chosen.items():
+        client = Client()
+        params: dict[str, Any] = {"today": timezone.localdate(), "now": timezone.now()}
+        if scenario.user:
+            user = User.objects.select_related("congress").get(username=scenario.user)
+            client.force_login(user)
+            params.update(user_id=user.pk, congress_id=user.congress_id)
+        if scenario.floor_params:
+            params.update(scenario.floor_params(params))
+
+        response = scenario.run(client)
+        status = response.status_code
+        page = summary(timed(lambda s=scenario, c=client: s.run(c), args.runs))
+        with CaptureQueriesContext(connection) as captured:
+            scenario.run(client)
+
+        def floor(sql: str = scenario.floor_sql, p: dict[str, Any] = params) -> Any:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, p)
+                return cursor.fetchall()
+
+        rows = len(floor())
+        bottom = summary(timed(floor, args.runs))
+        results[name] = {
+            "status": status,
+            "median_ms": round(page["median_ms"], 3),
+            "p95_ms": round(page["p95_ms"], 3),
+            "queries": len(captured.captured_queries),
+            "floor_median_ms": round(bottom["median_ms"], 4),
+            "floor_p95_ms": round(bottom["p95_ms"], 4),
+            "floor_rows": rows,
+            "ratio": round(page["median_ms"] / max(bottom["median_ms"], 1e-6), 1),
+            "note": scenario.note,
+        }
+    report = {
+        "vendor": connection.vendor,
+        "runs": args.runs,
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "scenarios": results,
+    }
+    with open(args.out, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
