@@ -1,0 +1,495 @@
+"""Gatherings: everything people attend (shared/DESIGN.md "The two engines").
+
+A gathering has a kind (``sanxing.gatherings.kinds``), an agenda, a roster, attendance,
+leave requests, votes with ballots and a preparation checklist. Every row carries its
+congress (the tenant key)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sanxing.core.models import SoftDeleteModel
+from sanxing.gatherings.kinds import get_kind
+from sanxing.people.models import Congress, Organisation, Person, Term
+
+
+class Gathering(SoftDeleteModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    term = models.ForeignKey(
+        Term, verbose_name=_("term"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # A code from the kinds registry; not a choices field so programme apps can add kinds
+    # without a migration here.
+    kind = models.CharField(_("kind"), max_length=30)
+    title = models.CharField(_("title"), max_length=200)
+    sitting = models.PositiveSmallIntegerField(
+        _("sitting"), null=True, blank=True, help_text=_("The Nth meeting within the term.")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    results_published = models.BooleanField(_("results published"), default=False)
+    cloned_from = models.ForeignKey(
+        "self",
+        verbose_name=_("cloned from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("gathering")
+        verbose_name_plural = _("gatherings")
+        ordering = ["congress", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="gathering_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "planned", "held", "cancelled"]),
+                name="gathering_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["congress", "term", "kind", "sitting"],
+                condition=Q(deleted_at__isnull=True, sitting__isnull=False),
+                name="gathering_unique_sitting",
+            ),
+        ]
+        indexes = [models.Index(fields=["congress", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def kind_spec(self):
+        return get_kind(self.kind)
+
+    @property
+    def kind_label(self):
+        return get_kind(self.kind).label
+
+
+class AgendaItem(SoftDeleteModel):
+    class Kind(models.TextChoices):
+        REPORT = "report", _("report")
+        DRAFT_REGULATION = "draft_regulation", _("draft regulation")
+        APPOINTMENT = "appointment", _("appointment")
+        INQUIRY = "inquiry", _("inquiry")
+        OTHER = "other", _("other")
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        APPROVED = "approved", _("approved for the agenda")
+        CONSIDERED = "considered", _("considered")
+        DECIDED = "decided", _("decided")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering,
+        verbose_name=_("gathering"),
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPORT)
+    presenting_body = models.ForeignKey(
+        Organisation,
+        verbose_name=_("presenting body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responsible_committee = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible special committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PROPOSED
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["gathering", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["report", "draft_regulation", "appointment", "inquiry", "other"]
+                ),
+                name="agenda_item_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class RosterEntry(SoftDeleteModel):
+    class Capacity(models.TextChoices):
+        VOTING_MEMBER = "voting_member", _("voting member")
+        NON_VOTING = "non_voting", _("attending without a vote")
+        STAFF = "staff", _("staff")
+        LECTURER = "lecturer", _("lecturer")
+        INVITED_DEPUTY = "invited_deputy", _("invited deputy")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering, verbose_name=_("gathering"), on_delete=models.PROTECT, related_name="roster"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices)
+    note = models.CharField(_("note"), max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster entries")
+        ordering = ["gathering", "capacity", "person__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gathering", "person"],
+                condition=Q(deleted_at__isnull=True),
+                name="roster_entry_unique_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["congress", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_capacity_display()}"
+
+
+class LeaveRequest(SoftDeleteModel):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering,
+        verbose_name=_("gathering"),
+        on_delete=models.PROTECT,
+        related_name="leave_requests",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leave request")
+        verbose_name_plural = _("leave requests")
+        ordering = ["gathering", "requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gathering", "person"],
+                condition=Q(deleted_at__isnull=True),
+                name="leave_request_unique_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.reason}"
+
+
+class Attendance(SoftDeleteModel):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("present")
+        LATE = "late", _("late")
+        LEAVE = "leave", _("on leave")
+        ABSENT = "absent", _("absent")
+
+    class Method(models.TextChoices):
+        ROLL_CALL = "roll_call", _("roll call")
+        QR = "qr", _("self check-in by code")
+        MANUAL = "manual", _("recorded by the office")
+
+    # Moodle's status set: each status has a weight for attendance rates; present and late
+    # both count as in the room for the quorum.
+    WEIGHTS = {
+        Status.PRESENT: Decimal("1.00"),
+        Status.LATE: Decimal("0.50"),
+        Status.LEAVE: Decimal("0.00"),
+        Status.ABSENT: Decimal("0.00"),
+    }
+    IN_ROOM = (Status.PRESENT, Status.LATE)
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering,
+        verbose_name=_("gathering"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    weight = models.DecimalField(_("weight"), max_digits=3, decimal_places=2)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["gathering", "person__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gathering", "person"],
+                condition=Q(deleted_at__isnull=True),
+                name="attendance_unique_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["present", "late", "leave", "absent"]),
+                name="attendance_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=1), name="attendance_weight_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["congress", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_status_display()}"
+
+
+class Vote(SoftDeleteModel):
+    class Mode(models.TextChoices):
+        NAMED = "named", _("named (per member)")
+        COUNTS = "counts", _("counts only")
+
+    class Result(models.TextChoices):
+        PASS = "pass", _("passed")
+        FAIL = "fail", _("failed")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering, verbose_name=_("gathering"), on_delete=models.PROTECT, related_name="votes"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.PROTECT, related_name="votes"
+    )
+    motion = models.CharField(_("motion"), max_length=300)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.NAMED)
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Frozen when the vote opens (body) and when it closes (present): the law counts ALL
+    # members of the body, and the record shows who was entitled and present at the close.
+    body_size = models.PositiveIntegerField(_("members of the body"))
+    present = models.PositiveIntegerField(_("present at close"), null=True, blank=True)
+    present_person_ids = models.JSONField(_("persons present at close"), default=list, blank=True)
+    threshold_rule = models.CharField(_("rule"), max_length=40)
+    threshold_article = models.CharField(_("article"), max_length=120)
+    required = models.PositiveIntegerField(_("votes required"))
+    yes = models.PositiveIntegerField(_("yes"), default=0)
+    no = models.PositiveIntegerField(_("no"), default=0)
+    abstain = models.PositiveIntegerField(_("abstain"), default=0)
+    not_voting = models.PositiveIntegerField(_("not voting"), default=0)
+    absent = models.PositiveIntegerField(_("absent"), default=0)
+    result = models.CharField(
+        _("result"), max_length=4, choices=Result.choices, blank=True, default=""
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["congress", "opened_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(closed_at__isnull=True) & Q(result=""))
+                | (Q(closed_at__isnull=False) & Q(result__in=["pass", "fail"])),
+                name="vote_result_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at")),
+                name="vote_closes_after_open",
+            ),
+        ]
+        indexes = [models.Index(fields=["congress", "opened_at"])]
+
+    def __str__(self) -> str:
+        return self.motion
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Ballot(SoftDeleteModel):
+    class Option(models.TextChoices):
+        YES = "yes", _("yes")
+        NO = "no", _("no")
+        ABSTAIN = "abstain", _("abstain")
+        NOT_VOTING = "not_voting", _("not voting")
+        ABSENT = "absent", _("absent")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="ballots"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    option = models.CharField(_("option"), max_length=12, choices=Option.choices)
+    cast_at = models.DateTimeField(_("cast at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["vote", "person__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "person"], name="ballot_unique_person"),
+            models.CheckConstraint(
+                condition=Q(option__in=["yes", "no", "abstain", "not_voting", "absent"]),
+                name="ballot_option_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_option_display()}"
+
+
+class ChecklistTask(SoftDeleteModel):
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering,
+        verbose_name=_("gathering"),
+        on_delete=models.PROTECT,
+        related_name="checklist",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    offset_days = models.SmallIntegerField(
+        _("days from the meeting"), help_text=_("Negative: before the meeting day.")
+    )
+    working_days = models.BooleanField(_("counted in working days"), default=True)
+    due_on = models.DateField(_("due on"))
+    rule = models.CharField(_("rule"), max_length=200, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("checklist task")
+        verbose_name_plural = _("checklist tasks")
+        ordering = ["gathering", "due_on", "pk"]
+        indexes = [models.Index(fields=["congress", "owner", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarFeed(models.Model):
+    """A personal iCalendar feed: the secret token in the URL; revoking issues a new one."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="gathering_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.token[:6]}…"
