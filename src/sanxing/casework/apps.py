@@ -6,3 +6,8 @@ class CaseworkConfig(AppConfig):
     name = "sanxing.casework"
     label = "casework"
     verbose_name = _("casework")
+
+    def ready(self) -> None:
+        from sanxing.casework import hooks
+
+        hooks.connect()

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from sanxing.casework import views
+
 app_name = "casework"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("items/<int:pk>/", views.item_page, name="item"),
+]

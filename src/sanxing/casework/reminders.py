@@ -1,0 +1,125 @@
+"""Reminders before each due date and notices after it (the periodic job
+``casework.reminders``). Each notice carries a dedupe key made of the clock, its due date and
+the step, so however often the job runs a person gets each reminder once; an extension moves
+the due date and so allows a fresh reminder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from sanxing.casework.kinds import Purpose
+from sanxing.casework.models import Clock
+from sanxing.people.access import roles_in_force
+from sanxing.people.models import Organisation, Role, User
+
+# Days before the due date on which to remind.
+REMIND_DAYS = (7, 1)
+# Clocks a unit must meet; the others are the office's own.
+UNIT_PURPOSES = (Purpose.REPLY, Purpose.REHANDLE, Purpose.CO_OPINION, Purpose.COMMITMENT)
+OFFICE_PURPOSES = (Purpose.REGISTER, Purpose.HANDLE, Purpose.REVIEW)
+
+
+def _unit_users(unit_ids: set[int], today: dt.date) -> dict[int, list[User]]:
+    users: dict[int, list[User]] = defaultdict(list)
+    roles = Role.objects.filter(
+        roles_in_force(today),
+        organisation_id__in=unit_ids,
+        kind__in=[Role.Kind.HANDLER, Role.Kind.UNIT_HEAD],
+        person__user__is_active=True,
+    ).select_related("person__user")
+    for role in roles:
+        users[role.organisation_id].append(role.person.user)
+    return users
+
+
+def _office_users(congress_ids: set[int], today: dt.date) -> dict[int, list[User]]:
+    users: dict[int, list[User]] = defaultdict(list)
+    roles = Role.objects.filter(
+        roles_in_force(today),
+        organisation__congress_id__in=congress_ids,
+        organisation__kind=Organisation.Kind.OFFICE_BODY,
+        kind=Role.Kind.STAFF,
+        person__user__is_active=True,
+    ).select_related("person__user", "organisation")
+    for role in roles:
+        users[role.organisation.congress_id].append(role.person.user)
+    return users
+
+
+def due_reminders(today: dt.date) -> list[tuple[Clock, str]]:
+    """The clocks to remind about today, with the step: ``due-7``, ``due-1`` or ``overdue``."""
+    soon = [today + dt.timedelta(days=n) for n in REMIND_DAYS]
+    clocks = (
+        Clock.objects.filter(
+            stopped_on__isnull=True,
+            purpose__in=[*UNIT_PURPOSES, *OFFICE_PURPOSES],
+            item__deleted_at__isnull=True,
+        )
+        .filter(Q(due_on__in=soon) | Q(due_on__lt=today))
+        .select_related("item", "assignment__unit")
+        .order_by("due_on", "pk")
+    )
+    result = []
+    for clock in clocks:
+        days = (clock.due_on - today).days
+        result.append((clock, "overdue" if days < 0 else f"due-{days}"))
+    return result
+
+
+def send_reminders(*, today: dt.date | None = None) -> int:
+    from sanxing.notify.services import notice_send
+
+    today = today or timezone.localdate()
+    pending = due_reminders(today)
+    unit_ids = {c.assignment.unit_id for c, _s in pending if c.assignment is not None}
+    units = _unit_users(unit_ids, today)
+    office = _office_users({c.congress_id for c, _s in pending}, today)
+    sent = 0
+    for clock, step in pending:
+        item = clock.item
+        recipients: list[Any] = []
+        if clock.purpose in UNIT_PURPOSES and clock.assignment is not None:
+            recipients += units.get(clock.assignment.unit_id, [])
+        if clock.purpose in OFFICE_PURPOSES or step == "overdue":
+            recipients += office.get(clock.congress_id, [])
+        if step == "overdue":
+            title = format_lazy(
+                _("Overdue since {due}: {ref} {title} ({purpose})"),
+                due=clock.due_on.isoformat(),
+                ref=item.reference,
+                title=item.title,
+                purpose=clock.get_purpose_display(),
+            )
+        else:
+            title = format_lazy(
+                _("Due on {due}: {ref} {title} ({purpose})"),
+                due=clock.due_on.isoformat(),
+                ref=item.reference,
+                title=item.title,
+                purpose=clock.get_purpose_display(),
+            )
+        body = format_lazy(_("Rule: {article}"), article=clock.article)
+        created = notice_send(
+            recipients=recipients,
+            kind="casework.deadline",
+            title=title,
+            body=body,
+            url=reverse("casework:item", args=[item.pk]),
+            dedupe_key=f"casework:clock:{clock.pk}:{clock.due_on.isoformat()}:{step}",
+            urgent=step == "overdue",
+        )
+        sent += len(created)
+    return sent
+
+
+def reminders_job(now: dt.datetime) -> str:
+    sent = send_reminders(today=timezone.localdate(now))
+    return f"{sent} notices"

@@ -1,0 +1,339 @@
+"""Reads: queues, lists and the handling rates of RULES.md §3.
+
+Rates are computed in the database: every lead assignment (主辦) in the period is annotated
+with its reply clock, its latest reply class and its latest evaluation as of a date, and each
+count is a filtered COUNT over those annotations (``MEASURES``). The same filters give the
+items behind each number (``rate_items``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils.translation import gettext_lazy as _
+
+from sanxing.casework import kinds
+from sanxing.casework.kinds import EvaluationValue, Purpose, spec_for
+from sanxing.casework.models import Assignment, Clock, Evaluation, Item, Reply
+
+# --- queues ----------------------------------------------------------------------------------
+
+
+def desk_queue(items: QuerySet[Item]) -> QuerySet[Item]:
+    """What the office must register or assign."""
+    return items.filter(state__in=[kinds.SUBMITTED, kinds.REGISTERED, kinds.RECEIVED]).order_by(
+        "submitted_on", "pk"
+    )
+
+
+def open_clocks(
+    items: QuerySet[Item], *, today: dt.date, within_days: int | None = None
+) -> QuerySet[Clock]:
+    """Open clocks of these items: overdue (``due_on`` before today) first. With
+    ``within_days``, only those due by then (overdue included)."""
+    qs = Clock.objects.filter(
+        item__in=items,
+        stopped_on__isnull=True,
+        purpose__in=[
+            Purpose.REPLY,
+            Purpose.REHANDLE,
+            Purpose.CO_OPINION,
+            Purpose.REGISTER,
+            Purpose.HANDLE,
+            Purpose.REVIEW,
+            Purpose.COMMITMENT,
+        ],
+    )
+    if within_days is not None:
+        qs = qs.filter(due_on__lte=today + dt.timedelta(days=within_days))
+    return qs.select_related("item", "assignment__unit").order_by("due_on", "pk")
+
+
+def item_detail(item: Item) -> dict[str, Any]:
+    """Everything the item page shows, in a fixed number of queries."""
+    return {
+        "originators": list(item.originators.select_related("person")),
+        "assignments": list(item.assignments.select_related("unit").order_by("role", "pk")),
+        "clocks": list(item.clocks.select_related("assignment__unit").order_by("started_on", "pk")),
+        "replies": list(item.replies.select_related("assignment__unit").order_by("round", "pk")),
+        "evaluations": list(item.evaluations.select_related("person").order_by("round")),
+        "contacts": list(item.contacts.select_related("assignment__unit", "recorded_by")),
+        "supervision": list(item.supervision_logs.select_related("by")),
+        "timeline": list(item.timeline.select_related("actor").order_by("at", "pk")),
+    }
+
+
+def unit_assignments(unit_ids: frozenset[int] | set[int]) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(unit_id__in=unit_ids, withdrawn_on__isnull=True)
+        .select_related("item", "unit")
+        .annotate(
+            reply_due=Subquery(
+                Clock.objects.filter(
+                    assignment=OuterRef("pk"),
+                    stopped_on__isnull=True,
+                    purpose__in=[Purpose.REPLY, Purpose.REHANDLE, Purpose.CO_OPINION],
+                )
+                .order_by("due_on")
+                .values("due_on")[:1]
+            )
+        )
+        .order_by("-assigned_on", "-pk")
+    )
+
+
+def deputy_items(person_id: int) -> QuerySet[Item]:
+    return (
+        Item.objects.filter(originators__person_id=person_id, originators__deleted_at__isnull=True)
+        .annotate(
+            awaiting_evaluation=Exists(
+                Clock.objects.filter(
+                    item=OuterRef("pk"),
+                    purpose=Purpose.EVALUATION_FORM,
+                    stopped_on__isnull=True,
+                )
+            )
+        )
+        .order_by("-submitted_on", "-pk")
+    )
+
+
+# --- rates (RULES.md §3) -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateQuery:
+    congress_id: int
+    kind: str
+    date_from: dt.date
+    date_to: dt.date
+    as_of: dt.date
+    topic: str = ""
+    unit_id: int | None = None
+
+
+def _annotated(q: RateQuery) -> QuerySet[Assignment]:
+    """Lead assignments assigned in the period, annotated as of ``q.as_of``."""
+    reply_clock = Clock.objects.filter(
+        assignment=OuterRef("pk"), purpose=Purpose.REPLY, round=1
+    ).order_by("pk")
+    stopped = reply_clock.filter(stopped_on__lte=q.as_of)
+    qs = Assignment.objects.filter(
+        congress_id=q.congress_id,
+        role=Assignment.Role.LEAD,
+        withdrawn_on__isnull=True,
+        item__kind=q.kind,
+        item__deleted_at__isnull=True,
+        assigned_on__gte=q.date_from,
+        assigned_on__lte=q.date_to,
+    ).filter(assigned_on__lte=q.as_of)
+    if q.topic:
+        qs = qs.filter(item__topic=q.topic)
+    if q.unit_id:
+        qs = qs.filter(unit_id=q.unit_id)
+    qs = qs.annotate(
+        r_due=Subquery(reply_clock.values("due_on")[:1]),
+        r_stop=Subquery(stopped.values("stopped_on")[:1]),
+        r_days=Subquery(stopped.values("elapsed_days")[:1]),
+        r_class=Subquery(
+            Reply.objects.filter(assignment=OuterRef("pk"), sent_on__lte=q.as_of)
+            .order_by("-round", "-pk")
+            .values("reply_class")[:1]
+        ),
+        e_value=Subquery(
+            Evaluation.objects.filter(item=OuterRef("item_id"), evaluated_on__lte=q.as_of)
+            .order_by("-round", "-pk")
+            .values("value")[:1]
+        ),
+        form_overdue=Exists(
+            Clock.objects.filter(
+                item=OuterRef("item_id"), purpose=Purpose.EVALUATION_FORM, due_on__lt=q.as_of
+            )
+        ),
+    )
+    return qs
+
+
+def _measures(kind: str, as_of: dt.date) -> dict[str, Q]:
+    spec = spec_for(kind)
+    replied = Q(r_stop__isnull=False)
+    return {
+        "assigned": Q(),
+        "replied": replied,
+        "closed_on_time": replied & Q(r_stop__lte=F("r_due")),
+        "closed_late": replied & Q(r_stop__gt=F("r_due")),
+        "open_overdue": Q(r_stop__isnull=True, r_due__lt=as_of),
+        "class_a": replied & Q(r_class__in=spec.resolved_classes),
+        "class_b": replied & Q(r_class__in=spec.planned_classes),
+        "class_c": replied & Q(r_class="C"),
+        "class_d": replied & Q(r_class="D"),
+        "evaluated": Q(e_value__isnull=False),
+        "satisfied": Q(e_value=EvaluationValue.SATISFIED),
+        "basically_satisfied": Q(e_value=EvaluationValue.BASICALLY_SATISFIED),
+        "unsatisfied": Q(e_value=EvaluationValue.UNSATISFIED),
+        "forms_not_returned": replied & Q(e_value__isnull=True, form_overdue=True),
+    }
+
+
+def _measure_q(kind: str, name: str, as_of: dt.date) -> Q:
+    return _measures(kind, as_of)[name]
+
+
+COUNTS = (
+    "assigned",
+    "replied",
+    "closed_on_time",
+    "closed_late",
+    "open_overdue",
+    "class_a",
+    "class_b",
+    "class_c",
+    "class_d",
+    "evaluated",
+    "satisfied",
+    "basically_satisfied",
+    "unsatisfied",
+    "forms_not_returned",
+)
+
+# What each figure means, shown beside it (RULES.md §3).
+DEFINITIONS = {
+    "assigned": _("Items assigned to the unit as lead unit in the period."),
+    "replied": _("Of those, items the unit had replied to by the reference date."),
+    "closed_on_time": _("Replied on or before the reply deadline."),
+    "closed_late": _("Replied after the reply deadline."),
+    "open_overdue": _("Not replied and already past the deadline on the reference date."),
+    "class_a": _("Replies of class A: solved or adopted."),
+    "class_b": _("Replies of class B: being solved or planned."),
+    "class_c": _("Replies of class C: cannot be solved now, explained."),
+    "class_d": _("Replies of class D: kept for reference."),
+    "evaluated": _("Replies the deputy evaluated (latest round)."),
+    "satisfied": _("Evaluated satisfied."),
+    "basically_satisfied": _("Evaluated basically satisfied."),
+    "unsatisfied": _("Evaluated unsatisfied."),
+    "forms_not_returned": _(
+        "Replied, no evaluation, and the satisfaction form is past its return date; "
+        "left out of the satisfaction denominators."
+    ),
+    "completion_rate": _("Completion rate = replied ÷ assigned."),
+    "on_time_rate": _(
+        "On-time rate = replied on time ÷ (replied + open and overdue): an overdue open item "
+        "counts against the unit."
+    ),
+    "resolution_rate": _("Resolution rate = A ÷ replied."),
+    "resolved_or_planned_rate": _("Solved or planned rate = (A + B) ÷ replied."),
+    "satisfaction_rate": _("Satisfaction rate = satisfied ÷ evaluated."),
+    "basic_satisfaction_rate": _("Basic satisfaction rate = basically satisfied ÷ evaluated."),
+    "average_days_to_reply": _("Average days from assignment to the reply, over replied items."),
+}
+
+
+@dataclass
+class UnitRates:
+    unit_id: int | None
+    unit_name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    average_days_to_reply: float | None = None
+
+    def _ratio(self, top: int, bottom: int) -> float | None:
+        return round(top / bottom, 4) if bottom else None
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self._ratio(self.counts["replied"], self.counts["assigned"])
+
+    @property
+    def on_time_rate(self) -> float | None:
+        c = self.counts
+        return self._ratio(c["closed_on_time"], c["replied"] + c["open_overdue"])
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self._ratio(self.counts["class_a"], self.counts["replied"])
+
+    @property
+    def resolved_or_planned_rate(self) -> float | None:
+        c = self.counts
+        return self._ratio(c["class_a"] + c["class_b"], c["replied"])
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self._ratio(self.counts["satisfied"], self.counts["evaluated"])
+
+    @property
+    def basic_satisfaction_rate(self) -> float | None:
+        return self._ratio(self.counts["basically_satisfied"], self.counts["evaluated"])
+
+    RATES = (
+        "completion_rate",
+        "on_time_rate",
+        "resolution_rate",
+        "resolved_or_planned_rate",
+        "satisfaction_rate",
+        "basic_satisfaction_rate",
+    )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "unit": self.unit_name,
+            **self.counts,
+            **{name: getattr(self, name) for name in self.RATES},
+            "average_days_to_reply": self.average_days_to_reply,
+        }
+
+
+def rates(q: RateQuery) -> list[UnitRates]:
+    """One row per lead unit, and a last row for all units together (unit_id None).
+    Two queries, however many items."""
+    qs = _annotated(q)
+    aggregates: dict[str, Any] = {
+        name: Count("pk", filter=_measure_q(q.kind, name, q.as_of)) for name in COUNTS
+    }
+    aggregates["avg_days"] = Avg("r_days")
+    rows = list(
+        qs.values("unit_id", "unit__name").annotate(**aggregates).order_by("unit__name", "unit_id")
+    )
+    total = qs.aggregate(**aggregates)
+    result = []
+    for row in rows:
+        result.append(
+            UnitRates(
+                unit_id=row["unit_id"],
+                unit_name=row["unit__name"],
+                counts={name: row[name] for name in COUNTS},
+                average_days_to_reply=_round(row["avg_days"]),
+            )
+        )
+    result.append(
+        UnitRates(
+            unit_id=None,
+            unit_name=str(_("All units")),
+            counts={name: total[name] for name in COUNTS},
+            average_days_to_reply=_round(total["avg_days"]),
+        )
+    )
+    return result
+
+
+def _round(value: Any) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def rate_items(q: RateQuery, measure: str) -> QuerySet[Item]:
+    """The items behind one number of the rates table."""
+    if measure not in COUNTS:
+        raise KeyError(measure)
+    item_ids = _annotated(q).filter(_measure_q(q.kind, measure, q.as_of)).values("item_id")
+    return Item.objects.filter(pk__in=item_ids).order_by("year", "number", "pk")
