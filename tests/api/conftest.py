@@ -13,10 +13,9 @@ from sanxing.api.services import token_issue
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords_and_api_urls(settings):
-    # build_world hashes nine passwords; the test needs none of PBKDF2's slowness.
+def _fast_passwords(settings):
+    # build_world hashes nine passwords; the tests need none of PBKDF2's slowness.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ROOT_URLCONF = "tests.api.urls"
 
 
 @pytest.fixture(autouse=True)

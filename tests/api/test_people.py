@@ -267,11 +267,6 @@ def test_others_may_not_change_a_person(world, persona, target, status):
     assert person.version == 1
 
 
-@pytest.mark.xfail(
-    reason="core.services.record_soft_delete saves version=F('version')+1, which "
-    "simple_history cannot copy into the historical row (fix requested from core)",
-    strict=False,
-)
 def test_a_clerk_deletes_a_person_softly(world):
     member = world.member.person
     client = token_client(world.clerk)

@@ -162,3 +162,19 @@ def test_the_browser_session_manages_tokens_too(world):
     response = session_client(world.clerk).get("auth/tokens")
     assert response.status_code == 200
     assert len(response.json()) == 1
+
+
+def test_an_administrator_revokes_tokens_in_the_admin(world):
+    body = issue("clerk").json()
+    client = Client()
+    client.force_login(world.admin)
+    response = client.post(
+        "/admin/api/apitoken/",
+        {"action": "revoke", "_selected_action": [body["id"]]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert ApiToken.objects.get(pk=body["id"]).revoked_at is not None
+    # the admin never shows the hash
+    page = client.get(f"/admin/api/apitoken/{body['id']}/change/").content.decode()
+    assert ApiToken.objects.get(pk=body["id"]).key_hash not in page
