@@ -29,17 +29,8 @@ def timed(function: Any, runs: int) -> list[float]:
     return samples
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("scenarios", nargs="*")
-    args = parser.parse_args(argv)
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxing.settings")
-    import django
-
-    django.setup()
+def measure_all(runs: int, names: list[str] | None = None) -> dict[str, Any]:
+    """Time the scenarios (all, or ``names``) on the default database; Django is set up."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -49,27 +40,25 @@ def main(argv: list[str] | None = None) -> int:
     from sanxing.people.models import User
 
     chosen = registered()
-    if args.scenarios:
-        unknown = set(args.scenarios) - set(chosen)
+    if names:
+        unknown = set(names) - set(chosen)
         if unknown:
-            print(f"unknown scenarios: {', '.join(sorted(unknown))}", file=sys.stderr)
-            return 2
-        chosen = {name: chosen[name] for name in args.scenarios}
+            raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
+        chosen = {name: chosen[name] for name in names}
 
     results: dict[str, Any] = {}
     for name, scenario in chosen.items():
         client = Client()
         params: dict[str, Any] = {"today": timezone.localdate(), "now": timezone.now()}
         if scenario.user:
-            user = User.objects.select_related("congress").get(username=scenario.user)
+            user = User.objects.get(username=scenario.user)
             client.force_login(user)
             params.update(user_id=user.pk, congress_id=user.congress_id)
         if scenario.floor_params:
             params.update(scenario.floor_params(params))
 
-        response = scenario.run(client)
-        status = response.status_code
-        page = summary(timed(lambda s=scenario, c=client: s.run(c), args.runs))
+        status = scenario.run(client).status_code
+        page = summary(timed(lambda s=scenario, c=client: s.run(c), runs))
         with CaptureQueriesContext(connection) as captured:
             scenario.run(client)
 
@@ -79,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 return cursor.fetchall()
 
         rows = len(floor())
-        bottom = summary(timed(floor, args.runs))
+        bottom = summary(timed(floor, runs))
         results[name] = {
             "status": status,
             "median_ms": round(page["median_ms"], 3),
@@ -91,12 +80,26 @@ def main(argv: list[str] | None = None) -> int:
             "ratio": round(page["median_ms"] / max(bottom["median_ms"], 1e-6), 1),
             "note": scenario.note,
         }
-    report = {
+    return {
         "vendor": connection.vendor,
-        "runs": args.runs,
+        "runs": runs,
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "scenarios": results,
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("scenarios", nargs="*")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxing.settings")
+    import django
+
+    django.setup()
+    report = measure_all(args.runs, args.scenarios)
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(report, handle, ensure_ascii=False, indent=2)
     return 0
