@@ -128,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("scenarios", nargs="*", help="names (default: all)")
     args = parser.parse_args(argv)
+    from bench.scenarios import registered
+
+    unknown = set(args.scenarios) - set(registered())
+    if unknown:
+        parser.error(
+            f"unknown scenarios: {', '.join(sorted(unknown))} (known: {', '.join(registered())})"
+        )
     data_dir: Path = args.data_dir.resolve()
     (data_dir / "static").mkdir(parents=True, exist_ok=True)  # STATIC_ROOT, for WhiteNoise
     results_dir = args.results_dir or (
