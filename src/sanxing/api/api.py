@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from inspect import iscoroutinefunction
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -37,7 +38,8 @@ class SanxingAPI(NinjaAPI):
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         urls = super()._get_urls()
         for pattern in urls:
-            if isinstance(pattern, URLPattern):
+            # async views (none yet) keep ninja's plain 405
+            if isinstance(pattern, URLPattern) and not iscoroutinefunction(pattern.callback):
                 pattern.callback = _json_405(pattern.callback)
         return urls
 
