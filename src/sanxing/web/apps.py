@@ -13,8 +13,8 @@ class WebConfig(AppConfig):
         from sanxing.web import navigation, worklist
 
         # The everyday tools. Each app may register more (or replace these) in its own ready().
-        navigation.register_nav("office", _("People directory"), "people:index", order=10)
-        navigation.register_nav("office", _("Working calendar"), "workcal:index", order=20)
+        navigation.register_nav("office", _("People directory"), "people:directory", order=10)
+        navigation.register_nav("office", _("Working calendar"), "workcal:year", order=20)
         navigation.register_nav("office", _("Notices"), "notify:index", order=30)
         worklist.register(notify_source)
 
@@ -27,4 +27,9 @@ def notify_source(user, today):  # type: ignore[no-untyped-def]
         return []
     from sanxing.web.worklist import from_dict
 
-    return [from_dict(row) for row in unread_for_home(user, today)]
+    items = []
+    for row in unread_for_home(user, today):
+        if str(row.get("kind", "")).startswith("notice"):
+            row = {**row, "kind": _("Notice")}
+        items.append(from_dict(row))
+    return items
