@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +48,7 @@ def record_soft_delete(*, obj: M, by: Any) -> M:
             raise BusinessError(_("This record has already been deleted."))
         current.deleted_at = timezone.now()
         current.deleted_by = by
-        current.version = F("version") + 1
+        current.version = current.version + 1
         _set_history_user(current, by)
         current.save()
         current.refresh_from_db()
@@ -63,7 +62,7 @@ def record_restore(*, obj: M, by: Any) -> M:
             raise BusinessError(_("This record is not deleted."))
         current.deleted_at = None
         current.deleted_by = None
-        current.version = F("version") + 1
+        current.version = current.version + 1
         _set_history_user(current, by)
         current.save()
         current.refresh_from_db()
