@@ -11,3 +11,9 @@ def immediate_tasks(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """build_world() creates nine accounts; PBKDF2 makes that seconds per test on a busy box."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
