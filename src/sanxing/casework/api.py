@@ -1,3 +1,387 @@
-from ninja import Router
+"""Casework over JSON: items, their state changes and the rates. Every lookup goes through
+``sanxing.casework.access``; every change through ``sanxing.casework.services``."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from sanxing.api.errors import AUTH_ERRORS, error_responses
+from sanxing.api.pagination import PagePagination
+from sanxing.casework import selectors, services
+from sanxing.casework.access import assignment_for_user, item_for_user, items_visible_to
+from sanxing.casework.kinds import Channel, EvaluationValue, Kind, Topic
+from sanxing.core.errors import BusinessError, NotPermitted
+from sanxing.people.access import organisation_for_user, person_for_user, viewer_for
+from sanxing.people.models import Congress
 
 router = Router(tags=["casework"])
+
+
+class ItemOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    title: str
+    topic: str
+    state: str
+    state_label: str
+    round: int
+    submitted_on: dt.date
+    registered_on: dt.date | None
+    closed_on: dt.date | None
+    is_hard: bool
+    is_key_supervised: bool
+    version: int
+
+
+class AssignmentOut(Schema):
+    id: int
+    unit_id: int
+    unit: str = Field(..., alias="unit.name")
+    role: str
+    assigned_on: dt.date
+    accepted_on: dt.date | None
+    return_decision: str
+    withdrawn_on: dt.date | None
+
+
+class ClockOut(Schema):
+    id: int
+    purpose: str
+    assignment_id: int | None
+    round: int
+    period: str
+    rule_code: str
+    article: str
+    started_on: dt.date
+    due_on: dt.date
+    extended_days: int
+    stopped_on: dt.date | None
+    provisional: bool
+    overdue: bool
+
+
+class ReplyOut(Schema):
+    id: int
+    assignment_id: int | None
+    round: int
+    text: str
+    reply_class: str
+    committed_on: dt.date | None
+    signed_by: str
+    sent_on: dt.date
+
+
+class EvaluationOut(Schema):
+    id: int
+    round: int
+    value: str
+    comment: str
+    evaluated_on: dt.date
+
+
+class ItemDetailOut(ItemOut):
+    content: str
+    deputy_ids: list[int]
+    assignments: list[AssignmentOut]
+    clocks: list[ClockOut]
+    replies: list[ReplyOut]
+    evaluations: list[EvaluationOut]
+
+
+class ItemFilters(Schema):
+    kind: Kind | None = None
+    state: str | None = None
+
+
+class ItemIn(Schema):
+    kind: Kind = Kind.SUGGESTION
+    title: str
+    content: str = ""
+    topic: Topic = Topic.OTHER
+    channel: Channel = Channel.BETWEEN_SESSIONS
+    submitted_on: dt.date | None = None
+    deputy_ids: list[int] = []
+    lead_deputy_id: int | None = None
+    is_hard: bool = False
+    register_now: bool = Field(False, description="Register (立案) at once: office staff only.")
+
+
+class VersionIn(Schema):
+    version: int | None = Field(None, description="The version you read; 409 if stale.")
+
+
+class RegisterIn(VersionIn):
+    on: dt.date | None = None
+    topic: Topic | None = None
+    is_hard: bool | None = None
+
+
+class AssignIn(VersionIn):
+    lead_unit_id: int | None = None
+    co_unit_ids: list[int] = []
+    on: dt.date | None = None
+    is_hard: bool | None = None
+
+
+class ReplyIn(Schema):
+    text: str
+    reply_class: str = ""
+    signed_by: str
+    sent_on: dt.date | None = None
+    committed_on: dt.date | None = None
+
+
+class EvaluateIn(Schema):
+    value: EvaluationValue
+    comment: str = ""
+
+
+class RateFilters(Schema):
+    kind: Kind = Kind.SUGGESTION
+    date_from: dt.date | None = Field(None, alias="from")
+    date_to: dt.date | None = Field(None, alias="to")
+    as_of: dt.date | None = None
+    topic: Topic | None = None
+    unit: int | None = None
+
+
+class UnitRatesOut(Schema):
+    unit_id: int | None
+    unit: str
+    assigned: int
+    replied: int
+    closed_on_time: int
+    closed_late: int
+    open_overdue: int
+    class_a: int
+    class_b: int
+    class_c: int
+    class_d: int
+    evaluated: int
+    satisfied: int
+    basically_satisfied: int
+    unsatisfied: int
+    forms_not_returned: int
+    completion_rate: float | None
+    on_time_rate: float | None
+    resolution_rate: float | None
+    resolved_or_planned_rate: float | None
+    satisfaction_rate: float | None
+    basic_satisfaction_rate: float | None
+    average_days_to_reply: float | None
+
+
+class RatesOut(Schema):
+    kind: str
+    date_from: dt.date
+    date_to: dt.date
+    as_of: dt.date
+    units: list[UnitRatesOut]
+    definitions: dict[str, str]
+
+
+def _item_out(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "reference": item.reference,
+        "kind": item.kind,
+        "title": item.title,
+        "topic": item.topic,
+        "state": item.state,
+        "state_label": item.state_label,
+        "round": item.round,
+        "submitted_on": item.submitted_on,
+        "registered_on": item.registered_on,
+        "closed_on": item.closed_on,
+        "is_hard": item.is_hard,
+        "is_key_supervised": item.is_key_supervised,
+        "version": item.version,
+    }
+
+
+def _detail(item: Any) -> dict[str, Any]:
+    data = selectors.item_detail(item)
+    today = timezone.localdate()
+    return {
+        **_item_out(item),
+        "content": item.content,
+        "deputy_ids": [o.person_id for o in data["originators"]],
+        "assignments": data["assignments"],
+        "clocks": [
+            {
+                **{f: getattr(c, f) for f in ClockOut.model_fields if f not in ("id", "overdue")},
+                "id": c.pk,
+                "overdue": c.is_overdue(today),
+            }
+            for c in data["clocks"]
+        ],
+        "replies": data["replies"],
+        "evaluations": data["evaluations"],
+    }
+
+
+@router.get(
+    "/items",
+    response={200: list[ItemOut], **error_responses(*AUTH_ERRORS, 422)},
+    summary="Items I may see (office: all of my congress; unit: assigned; deputy: my own)",
+)
+@paginate(PagePagination)
+def item_list(request: HttpRequest, filters: Query[ItemFilters]):
+    qs = items_visible_to(request.user)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    return qs.order_by("-submitted_on", "-pk")
+
+
+@router.get(
+    "/items/{item_id}",
+    response={200: ItemDetailOut, **error_responses(*AUTH_ERRORS, 404)},
+    summary="One item with its assignments, clocks, replies and evaluations",
+)
+def item_detail(request: HttpRequest, item_id: int):
+    return _detail(item_for_user(request.user, item_id))
+
+
+@router.post(
+    "/items",
+    response={201: ItemDetailOut, **error_responses(400, *AUTH_ERRORS, 404, 422)},
+    summary="Submit an item (office, or a deputy among its originators); optionally register it",
+)
+def item_add(request: HttpRequest, payload: ItemIn):
+    viewer = viewer_for(request.user)
+    congress = Congress.objects.filter(pk=viewer.congress_id).first()
+    if congress is None:
+        raise NotPermitted(_("Your account belongs to no congress."))
+    deputies = [person_for_user(request.user, pk) for pk in payload.deputy_ids]
+    lead = person_for_user(request.user, payload.lead_deputy_id) if payload.lead_deputy_id else None
+    item = services.item_submit(
+        congress=congress,
+        kind=payload.kind,
+        title=payload.title,
+        content=payload.content,
+        topic=payload.topic,
+        channel=payload.channel,
+        submitted_on=payload.submitted_on,
+        deputies=deputies,
+        lead=lead,
+        is_hard=payload.is_hard,
+        by=request.user,
+    )
+    if payload.register_now:
+        item = services.item_register(item=item, by=request.user)
+    return Status(201, _detail(item))
+
+
+@router.post(
+    "/items/{item_id}/register",
+    response={200: ItemDetailOut, **error_responses(400, *AUTH_ERRORS, 404, 409, 422)},
+    summary="Register (立案) a submitted item: office staff",
+)
+def item_register(request: HttpRequest, item_id: int, payload: RegisterIn):
+    item = item_for_user(request.user, item_id)
+    item = services.item_register(
+        item=item,
+        by=request.user,
+        on=payload.on,
+        topic=payload.topic,
+        is_hard=payload.is_hard,
+        version=payload.version,
+    )
+    return _detail(item)
+
+
+@router.post(
+    "/items/{item_id}/assign",
+    response={200: ItemDetailOut, **error_responses(400, *AUTH_ERRORS, 404, 409, 422)},
+    summary="Assign to a lead unit and co-handling units (交辦): office staff",
+)
+def item_assign(request: HttpRequest, item_id: int, payload: AssignIn):
+    item = item_for_user(request.user, item_id)
+    lead = (
+        organisation_for_user(request.user, payload.lead_unit_id) if payload.lead_unit_id else None
+    )
+    co = [organisation_for_user(request.user, pk) for pk in payload.co_unit_ids]
+    services.item_assign(
+        item=item,
+        lead_unit=lead,
+        co_units=co,
+        by=request.user,
+        on=payload.on,
+        is_hard=payload.is_hard,
+        version=payload.version,
+    )
+    item.refresh_from_db()
+    return _detail(item)
+
+
+@router.post(
+    "/assignments/{assignment_id}/reply",
+    response={201: ReplyOut, **error_responses(400, *AUTH_ERRORS, 404, 422)},
+    summary="The unit's reply (lead: with its class) or co-handling opinion: the unit's handler",
+)
+def assignment_reply(request: HttpRequest, assignment_id: int, payload: ReplyIn):
+    assignment = assignment_for_user(request.user, assignment_id)
+    reply = services.reply_submit(
+        assignment=assignment,
+        text=payload.text,
+        reply_class=payload.reply_class,
+        signed_by=payload.signed_by,
+        sent_on=payload.sent_on,
+        committed_on=payload.committed_on,
+        by=request.user,
+    )
+    return Status(201, reply)
+
+
+@router.post(
+    "/items/{item_id}/evaluate",
+    response={201: EvaluationOut, **error_responses(400, *AUTH_ERRORS, 404, 422)},
+    summary="The originating deputy's evaluation of the reply",
+)
+def item_evaluate(request: HttpRequest, item_id: int, payload: EvaluateIn):
+    item = item_for_user(request.user, item_id)
+    evaluation = services.evaluation_submit(
+        item=item, value=payload.value, comment=payload.comment, by=request.user
+    )
+    return Status(201, evaluation)
+
+
+@router.get(
+    "/rates",
+    response={200: RatesOut, **error_responses(400, *AUTH_ERRORS, 422)},
+    summary="Handling rates per unit (RULES.md §3): ?kind=&from=&to=&as_of=&topic=",
+)
+def rate_table(request: HttpRequest, filters: Query[RateFilters]):
+    viewer = viewer_for(request.user)
+    if not viewer.is_office or viewer.congress_id is None:
+        raise NotPermitted(_("Only the office can see the rates."))
+    today = timezone.localdate()
+    date_from = filters.date_from or dt.date(today.year, 1, 1)
+    date_to = filters.date_to or dt.date(date_from.year, 12, 31)
+    if date_to < date_from:
+        raise BusinessError(_("The end of the period is before its start."), field="to")
+    query = selectors.RateQuery(
+        congress_id=viewer.congress_id,
+        kind=filters.kind,
+        date_from=date_from,
+        date_to=date_to,
+        as_of=filters.as_of or today,
+        topic=filters.topic or "",
+        unit_id=filters.unit,
+    )
+    return {
+        "kind": query.kind,
+        "date_from": date_from,
+        "date_to": date_to,
+        "as_of": query.as_of,
+        "units": [row.as_dict() for row in selectors.rates(query)],
+        "definitions": {k: str(v) for k, v in selectors.DEFINITIONS.items()},
+    }

@@ -1,0 +1,103 @@
+"""``sanxing casework rates --kind suggestion --from 2025-01-01 --to 2025-12-31
+--as-of 2026-03-01 [--json] [--congress CODE] [--topic education]``: the handling rates of
+RULES.md §3 per unit, for reports and auditors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from sanxing.casework import selectors
+from sanxing.casework.kinds import SPECS, Topic
+from sanxing.people.models import Congress
+
+
+def _date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--{name} {value!r}: write the date as YYYY-MM-DD") from None
+
+
+class Command(BaseCommand):
+    help = "Casework tools: rates."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        rates = sub.add_parser("rates", help="Handling rates per unit (RULES.md §3).")
+        rates.add_argument("--kind", default="suggestion", choices=sorted(SPECS))
+        rates.add_argument("--from", dest="date_from")
+        rates.add_argument("--to", dest="date_to")
+        rates.add_argument("--as-of", dest="as_of")
+        rates.add_argument("--topic", default="", choices=["", *Topic.values])
+        rates.add_argument("--congress", help="congress code (default: the only one)")
+        rates.add_argument("--json", action="store_true", help="print JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "rates":
+            self.rates(options)
+
+    def _congress(self, code: str | None) -> Congress:
+        if code:
+            try:
+                return Congress.objects.get(code=code)
+            except Congress.DoesNotExist:
+                raise CommandError(f"--congress {code!r}: no such congress") from None
+        congresses = list(Congress.objects.all()[:2])
+        if len(congresses) != 1:
+            raise CommandError("Say which congress with --congress CODE")
+        return congresses[0]
+
+    def rates(self, options: dict[str, Any]) -> None:
+        today = timezone.localdate()
+        date_from = _date(options["date_from"], "from") if options["date_from"] else None
+        date_to = _date(options["date_to"], "to") if options["date_to"] else None
+        as_of = _date(options["as_of"], "as-of") if options["as_of"] else today
+        date_from = date_from or dt.date(today.year, 1, 1)
+        date_to = date_to or dt.date(date_from.year, 12, 31)
+        if date_to < date_from:
+            raise CommandError("--to is before --from")
+        congress = self._congress(options["congress"])
+        query = selectors.RateQuery(
+            congress_id=congress.pk,
+            kind=options["kind"],
+            date_from=date_from,
+            date_to=date_to,
+            as_of=as_of,
+            topic=options["topic"],
+        )
+        rows = selectors.rates(query)
+        if options["json"]:
+            data = {
+                "congress": congress.code,
+                "kind": query.kind,
+                "from": date_from.isoformat(),
+                "to": date_to.isoformat(),
+                "as_of": as_of.isoformat(),
+                "topic": query.topic,
+                "units": [row.as_dict() for row in rows],
+                "definitions": {k: str(v) for k, v in selectors.DEFINITIONS.items()},
+            }
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        header = ["unit", "assigned", "replied", "on time", "overdue", "A", "B", "C", "D"]
+        header += ["evaluated", "sat.", "basic", "unsat.", "no form", "compl.", "on-time"]
+        header += ["A rate", "A+B", "satisf.", "basic", "avg days"]
+        self.stdout.write("\t".join(header))
+        for row in rows:
+            c = row.counts
+            cells: list[Any] = [row.unit_name, c["assigned"], c["replied"], c["closed_on_time"]]
+            cells += [c["open_overdue"], c["class_a"], c["class_b"], c["class_c"], c["class_d"]]
+            cells += [c["evaluated"], c["satisfied"], c["basically_satisfied"], c["unsatisfied"]]
+            cells += [c["forms_not_returned"]]
+            cells += [_pct(getattr(row, name)) for name in row.RATES]
+            cells.append("" if row.average_days_to_reply is None else row.average_days_to_reply)
+            self.stdout.write("\t".join(str(x) for x in cells))
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
