@@ -248,9 +248,33 @@ _GENDERS = {
 }
 
 
+# Names offices use in their lists, beyond the labels of the translations.
+ROLE_ALIASES = {
+    Role.Kind.DIRECTOR: ("主任", "常委会主任", "常委會主任"),
+    Role.Kind.DEPUTY_DIRECTOR: ("副主任", "常委会副主任", "常委會副主任"),
+    Role.Kind.SECRETARY_GENERAL: ("秘书长", "秘書長"),
+    Role.Kind.COMMITTEE_MEMBER: (
+        "委员",
+        "委員",
+        "常委会委员",
+        "常委會委員",
+        "组成人员",
+        "組成人員",
+    ),
+    Role.Kind.DEPUTY: ("代表", "人大代表"),
+    Role.Kind.STAFF: ("机关干部", "機關幹部", "工作人员", "工作人員", "干部", "幹部"),
+    Role.Kind.HEAD: ("负责人", "負責人"),
+    Role.Kind.HANDLER: ("经办人", "經辦人", "经办人员", "經辦人員"),
+    Role.Kind.UNIT_HEAD: ("单位负责人", "單位負責人"),
+    Role.Kind.LECTURER: ("授课人", "授課人", "讲师", "講師", "主讲人", "主講人"),
+}
+
+
 def role_labels() -> dict[str, str]:
     """Every way a file may name a role: its code and its label in each language."""
-    labels: dict[str, str] = {}
+    labels: dict[str, str] = {
+        alias: kind.value for kind, aliases in ROLE_ALIASES.items() for alias in aliases
+    }
     for kind in Role.Kind:
         labels[kind.value.lower()] = kind.value
         labels[kind.value.replace("_", " ").lower()] = kind.value

@@ -60,7 +60,7 @@ def test_directory_exports_the_filtered_list_to_excel(client, world):
     response = client.get(reverse("people:directory"), {"q": "陳", "format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
     names = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert names == ["陳代表"]
 
