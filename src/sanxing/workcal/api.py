@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from sanxing.workcal import selectors
 from sanxing.workcal.calendar import current_calendar
@@ -56,28 +56,31 @@ def deadline(request: HttpRequest, start: str, period: str, extend_by: int = 0):
     try:
         start_date = parse_date(start)
     except ValueError as exc:
-        return 400, {"code": "invalid", "message": str(exc), "field": "start"}
+        return Status(400, {"code": "invalid", "message": str(exc), "field": "start"})
     try:
         parsed = parse_period(period)
     except ValueError as exc:
-        return 400, {"code": "invalid", "message": str(exc), "field": "period"}
+        return Status(400, {"code": "invalid", "message": str(exc), "field": "period"})
     try:
         result = compute_deadline(start=start_date, period=parsed, extend_by=extend_by)
     except ValueError as exc:
-        return 400, {"code": "invalid", "message": str(exc), "field": "extend_by"}
-    return 200, result.as_dict()
+        return Status(400, {"code": "invalid", "message": str(exc), "field": "extend_by"})
+    return Status(200, result.as_dict())
 
 
 @router.get("/days", response={200: DaysOut, 400: ErrorOut})
 def days(request: HttpRequest, year: int):
     """The holidays and make-up working days of ``year``, the office's corrections included."""
     if not selectors.MIN_YEAR <= year <= selectors.MAX_YEAR:
-        return 400, {
-            "code": "invalid",
-            "message": _("The year must be between %(min)s and %(max)s.")
-            % {"min": selectors.MIN_YEAR, "max": selectors.MAX_YEAR},
-            "field": "year",
-        }
+        return Status(
+            400,
+            {
+                "code": "invalid",
+                "message": _("The year must be between %(min)s and %(max)s.")
+                % {"min": selectors.MIN_YEAR, "max": selectors.MAX_YEAR},
+                "field": "year",
+            },
+        )
     calendar = current_calendar()
     rows = [
         {
@@ -90,4 +93,4 @@ def days(request: HttpRequest, year: int):
         for d in selectors.special_days(year, calendar)
     ]
     loaded = calendar.has_schedule(year)
-    return 200, {"year": year, "loaded": loaded, "provisional": not loaded, "days": rows}
+    return Status(200, {"year": year, "loaded": loaded, "provisional": not loaded, "days": rows})

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxing.core.errors import BusinessError, NotPermitted
-from sanxing.core.services import record_soft_delete
 from sanxing.people.access import viewer_for
 from sanxing.workcal import calendar as db_calendar
 from sanxing.workcal.hooks import run_recomputers
@@ -89,7 +88,14 @@ def calendar_override_add(
 def calendar_override_remove(*, override: CalendarOverride, by: Any) -> CalendarOverride:
     _require_editor(by)
     with _calendar_change(start=override.date, end=override.date, reason="override removed", by=by):
-        removed = record_soft_delete(obj=override, by=by)
+        # Not core.services.record_soft_delete: its F("version") breaks the history insert.
+        removed = CalendarOverride.all_objects.select_for_update().get(pk=override.pk)
+        if removed.deleted_at is not None:
+            raise BusinessError(_("This correction has already been removed."))
+        removed.deleted_at, removed.deleted_by = timezone.now(), by
+        removed.version += 1
+        removed._history_user = by  # type: ignore[attr-defined]
+        removed.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
     return removed
 
 

@@ -8,6 +8,7 @@ number; the command keeps going and exits non-zero at the end if any line failed
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
@@ -17,6 +18,7 @@ from sanxing.workcal.periods import WorkingCalendar, compute_deadline, parse_dat
 
 
 class Command(BaseCommand):
+    stealth_options = ("stdin",)  # tests pass a file object; otherwise sys.stdin
     help = "Compute a deadline under Civil Code Arts. 201-204: FROM PERIOD, or - for stdin."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         with translation.override(options["language"] or "en"):
             calendar = current_calendar()
             if options["start"] == "-":
-                self._stdin(calendar)
+                self._stdin(calendar, options.get("stdin") or sys.stdin)
                 return
             if not options["period"]:
                 raise CommandError("give a period after the start date, e.g. 15d")
@@ -43,8 +45,7 @@ class Command(BaseCommand):
         result = compute_deadline(start=parse_date(start), period=period, calendar=calendar)
         return f"{result.due.isoformat()} {result.explain()}"
 
-    def _stdin(self, calendar: WorkingCalendar) -> None:
-        stdin = self.stdin if hasattr(self, "stdin") else sys.stdin
+    def _stdin(self, calendar: WorkingCalendar, stdin: TextIO) -> None:
         failed = 0
         for number, raw in enumerate(stdin, start=1):
             line = raw.strip()
