@@ -193,6 +193,8 @@ class PeopleBuilder:
         self.today = ctx.today
         self.persons: list[Person] = []
         self.roles: list[Role] = []
+        # A term's deputies, shuffled: the term before it draws its returning deputies here.
+        self.carried: list[tuple[Person, Area | None]] = []
 
     # -- rows -----------------------------------------------------------------------------
 
@@ -256,7 +258,15 @@ class PeopleBuilder:
             rows, Organisation, batch_size=BATCH, default_change_reason=CHANGE_REASON
         )
 
-    def org(self, kind: str, name: str, code: str = "", parent=None, order: int = 0, **extra):
+    def org(
+        self,
+        kind: str,
+        name: str,
+        code: str = "",
+        parent: Organisation | None = None,
+        order: int = 0,
+        **extra: str,
+    ) -> Organisation:
         return Organisation(
             congress=self.congress,
             kind=kind,
@@ -463,7 +473,7 @@ class PeopleBuilder:
         current = personas is not None
         # Roles of a past term end with it; the current term's stay open.
         role_end = None if current else ends
-        carried = getattr(self, "_carried", [])
+        carried = self.carried
         seats: list[tuple[Area | None, Organisation]] = []
         for each_area, delegation in zip(AREAS, delegations, strict=True):
             seats += [(each_area, delegation)] * each_area.deputies
@@ -557,9 +567,8 @@ class PeopleBuilder:
                 for p, area in deputies
                 if area is not None and area.name == "東城區" and id(p) not in member_ids
             )
-        # The deputies of this term that the previous term may carry over.
-        self._carried = list(deputies)
-        rng.shuffle(self._carried)
+        self.carried = list(deputies)
+        rng.shuffle(self.carried)
 
     # -- the office and the units ---------------------------------------------------------
 

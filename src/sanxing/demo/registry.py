@@ -119,7 +119,6 @@ def build_demo(
                 continue
             log(f"  building {builder.name} …")
             ctx = dataclasses.replace(base, rng=random.Random(f"{seed}:{builder.name}"))
+            # `replace` is shallow: later builders see what earlier ones put in accounts/shared.
             builder.build(ctx)
-            # Later builders see what earlier ones shared (the same dict objects).
-            base.accounts, base.shared = ctx.accounts, ctx.shared
     return base

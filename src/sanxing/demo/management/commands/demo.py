@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--serve",
-            action=__import__("argparse").BooleanOptionalAction,
+            action=argparse.BooleanOptionalAction,
             default=False,
             help="Serve the site on 127.0.0.1:PORT afterwards (default: --no-serve).",
         )
@@ -38,9 +39,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--scale", type=int, default=1, help="years of activity to make")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-        parser.add_argument(
-            "--no-migrate", action="store_true", help=__import__("argparse").SUPPRESS
-        )
+        parser.add_argument("--no-migrate", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options) -> None:
         translation.activate(settings.LANGUAGE_CODE)
