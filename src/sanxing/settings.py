@@ -55,7 +55,12 @@ if SANXING_ENV not in {"development", "production", "test"}:
     )
 PRODUCTION = SANXING_ENV == "production"
 
-DATA_DIR = Path(env_str("SANXING_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+# The data directory: the checkout's data/ when running from a checkout, else ./data.
+_CHECKOUT = BASE_DIR.parent.parent
+_DEFAULT_DATA = (
+    _CHECKOUT / "data" if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd() / "data"
+)
+DATA_DIR = Path(env_str("SANXING_DATA_DIR", str(_DEFAULT_DATA))).resolve()
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION and SANXING_ENV != "test")
 
@@ -169,6 +174,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     _db["TEST"] = {"NAME": env_str("SANXING_TEST_SQLITE", "") or None}
 DATABASES = {"default": _db}
+# A cache shared by every web and worker process (rate limits, throttles): the database.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "sanxing_cache"),
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 
