@@ -296,5 +296,32 @@ SPECS: dict[str, KindSpec] = {
 LETTER_MAX_EXTENSION_DAYS = 30
 
 
+# What each timeline action means, for the item page.
+ACTION_LABELS = {
+    "submit": _("submitted"),
+    "register": _("registered"),
+    "return": _("returned to the originator"),
+    "assign": _("assigned"),
+    "accept": _("accepted"),
+    "request_return": _("unit asked to return it"),
+    "return_approved": _("return approved"),
+    "return_refused": _("return refused"),
+    "contact": _("deputy contacted"),
+    "co_opinion": _("co-handling opinion sent"),
+    "reply": _("replied"),
+    "evaluate": _("evaluated"),
+    "close": _("closed"),
+    "supervise": _("chased"),
+    "key_supervised": _("made a key supervised item"),
+    "receive": _("received"),
+    "redirect": _("writer told where to go"),
+    "extend": _("handling period extended"),
+    "answer": _("answered"),
+    "request_review": _("review requested"),
+    "decide_review": _("review decided"),
+    "recompute": _("deadline recomputed after a calendar change"),
+}
+
+
 def spec_for(kind: str) -> KindSpec:
     return SPECS[kind]

@@ -70,8 +70,17 @@ def item_detail(item: Item) -> dict[str, Any]:
         "evaluations": list(item.evaluations.select_related("person").order_by("round")),
         "contacts": list(item.contacts.select_related("assignment__unit", "recorded_by")),
         "supervision": list(item.supervision_logs.select_related("by")),
-        "timeline": list(item.timeline.select_related("actor").order_by("at", "pk")),
+        "timeline": _labelled(item, item.timeline.select_related("actor__person")),
     }
+
+
+def _labelled(item: Item, events: Any) -> list[Any]:
+    spec = item.spec
+    rows = list(events.order_by("at", "pk"))
+    for event in rows:
+        event.action_label = str(kinds.ACTION_LABELS.get(event.action, event.action))
+        event.to_label = spec.state_label(event.to_state) if event.to_state else ""
+    return rows
 
 
 def unit_assignments(unit_ids: frozenset[int] | set[int]) -> QuerySet[Assignment]:

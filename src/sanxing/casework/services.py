@@ -394,6 +394,78 @@ def _check_units(item: Item, units: Sequence[Organisation]) -> None:
             )
 
 
+def check_assignment(
+    *,
+    item: Item,
+    lead_unit: Organisation | None,
+    co_units: Sequence[Organisation] = (),
+    on: dt.date,
+    is_hard: bool | None = None,
+) -> None:
+    """Every check of ``item_assign`` without writing anything (for "check your answers")."""
+    _not_future(on, "on")
+    co_units = list({u.pk: u for u in co_units}.values())
+    units = ([lead_unit] if lead_unit else []) + co_units
+    if not units:
+        raise BusinessError(_("Choose the lead unit."), field="lead_unit")
+    if lead_unit is not None and lead_unit.pk in {u.pk for u in co_units}:
+        raise BusinessError(_("The lead unit cannot also be a co-handling unit."), field="co_units")
+    _check_units(item, units)
+    earliest = item.registered_on or item.submitted_on
+    _not_before(
+        on,
+        earliest,
+        _("The assignment date cannot be before the item was registered (%(day)s).")
+        % {"day": earliest.isoformat()},
+        "on",
+    )
+    active = Assignment.objects.filter(item=item, withdrawn_on__isnull=True)
+    has_lead = active.filter(role=Assignment.Role.LEAD).exists()
+    if lead_unit is None and not has_lead:
+        raise BusinessError(_("Choose the lead unit."), field="lead_unit")
+    if lead_unit is not None and has_lead:
+        raise BusinessError(_("This item already has a lead unit."), field="lead_unit")
+    already = set(active.filter(unit__in=units).values_list("unit__name", flat=True))
+    if already:
+        raise BusinessError(
+            _("Already assigned to: %(units)s.") % {"units": "、".join(sorted(already))},
+            field="co_units",
+        )
+    if "assign" not in allowed_actions(item):
+        raise BusinessError(
+            _("This item is “%(state)s”: that step is not possible now.")
+            % {"state": item.state_label},
+            code="wrong_state",
+        )
+
+
+def preview_deadlines(*, item: Item, on: dt.date, is_hard: bool | None = None) -> list[dict]:
+    """The due dates an assignment on ``on`` would set, for the confirmation page."""
+    spec = item.spec
+    hard = item.is_hard if is_hard is None else is_hard
+    rows = []
+    for purpose in (Purpose.REPLY, Purpose.RETURN_WINDOW, Purpose.CO_OPINION):
+        if purpose not in spec.clocks:
+            continue
+        key = (
+            "reply_hard"
+            if purpose == Purpose.REPLY and hard and "reply_hard" in spec.clocks
+            else purpose
+        )
+        rule = spec.clock(key)
+        due, provisional = _deadline(on, rule.period)
+        rows.append(
+            {
+                "purpose": Purpose(purpose).label,
+                "period": rule.period,
+                "due_on": due,
+                "article": rule.article,
+                "provisional": provisional,
+            }
+        )
+    return rows
+
+
 def item_assign(
     *,
     item: Item,
@@ -409,37 +481,11 @@ def item_assign(
     it (5 working days) and each co-handling unit's opinion to the lead (1 month)."""
     _require_office(by, item.congress_id)
     on = on or _today()
-    _not_future(on, "on")
     co_units = list({u.pk: u for u in co_units}.values())
-    units = ([lead_unit] if lead_unit else []) + co_units
-    if not units:
-        raise BusinessError(_("Choose the lead unit."), field="lead_unit")
-    if lead_unit is not None and lead_unit.pk in {u.pk for u in co_units}:
-        raise BusinessError(_("The lead unit cannot also be a co-handling unit."), field="co_units")
-    _check_units(item, units)
     with transaction.atomic():
         item = _lock(item)
         _check_version(item, version)
-        earliest = item.registered_on or item.submitted_on
-        _not_before(
-            on,
-            earliest,
-            _("The assignment date cannot be before the item was registered (%(day)s).")
-            % {"day": earliest.isoformat()},
-            "on",
-        )
-        active = Assignment.objects.filter(item=item, withdrawn_on__isnull=True)
-        has_lead = active.filter(role=Assignment.Role.LEAD).exists()
-        if lead_unit is None and not has_lead:
-            raise BusinessError(_("Choose the lead unit."), field="lead_unit")
-        if lead_unit is not None and has_lead:
-            raise BusinessError(_("This item already has a lead unit."), field="lead_unit")
-        already = set(active.filter(unit__in=units).values_list("unit__name", flat=True))
-        if already:
-            raise BusinessError(
-                _("Already assigned to: %(units)s.") % {"units": "、".join(sorted(already))},
-                field="co_units",
-            )
+        check_assignment(item=item, lead_unit=lead_unit, co_units=co_units, on=on)
         if is_hard is not None and is_hard != item.is_hard:
             item.is_hard = is_hard
             _save(item, by, ["is_hard"])

@@ -5,5 +5,19 @@ from sanxing.casework import views
 app_name = "casework"
 urlpatterns = [
     path("", views.desk, name="desk"),
+    path("new/", views.item_new, name="item_new"),
+    path("letters/new/", views.letter_new, name="letter_new"),
     path("items/<int:pk>/", views.item_page, name="item"),
+    path("items/<int:pk>/assign/", views.item_assign, name="assign"),
+    path("items/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
+    path(
+        "assignments/<int:pk>/<slug:action>/",
+        views.assignment_action,
+        name="assignment_action",
+    ),
+    path("unit/", views.unit_portal, name="unit"),
+    path("mine/", views.my_items, name="mine"),
+    path("rates/", views.rates, name="rates"),
+    path("rates/items/", views.rate_items, name="rate_items"),
+    path("track/", views.track, name="track"),
 ]

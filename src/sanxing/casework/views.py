@@ -1,9 +1,663 @@
-from django.http import HttpResponse
+"""Pages of casework: the office desk, the item page with its actions, the assign form with
+its check-your-answers step, the unit portal, the deputy's view, the rates, letters and the
+petitioner's tracking page. Views are thin: lookups through ``access``, reads through
+``selectors``, every change through ``services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanxing.casework import forms, kinds, selectors, services
+from sanxing.casework.access import (
+    assignment_for_user,
+    can_use_deputy_view,
+    can_use_desk,
+    can_use_unit_portal,
+    is_office_for,
+    item_for_tracking_code,
+    item_for_user,
+    items_visible_to,
+)
+from sanxing.casework.kinds import Kind, Purpose
+from sanxing.casework.models import Assignment, Item
+from sanxing.core.errors import BusinessError
+from sanxing.people.access import viewer_for
+from sanxing.people.models import Congress
+
+PAGE_SIZE = 25
 
 
-def desk(request):
-    return HttpResponse("")
+def _page(request: HttpRequest, qs: Any, param: str = "page") -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get(param))
 
 
-def item_page(request, pk):
-    return HttpResponse("")
+def _error_to_form(form: djforms.Form, error: BusinessError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _day(value: dt.date) -> str:
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def _congress(request: HttpRequest) -> Congress:
+    congress = Congress.objects.filter(pk=viewer_for(request.user).congress_id).first()
+    if congress is None:
+        raise Http404
+    return congress
+
+
+# --- office desk ---------------------------------------------------------------------------------
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    if not can_use_desk(request.user):
+        raise Http404
+    today = timezone.localdate()
+    items = items_visible_to(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in kinds.SPECS:
+        items = items.filter(kind=kind)
+    queue = _page(request, selectors.desk_queue(items), "page")
+    deadlines = _page(request, selectors.open_clocks(items, today=today, within_days=7), "dpage")
+    return render(
+        request,
+        "casework/desk.html",
+        {
+            "queue": queue,
+            "deadlines": deadlines,
+            "today": today,
+            "kind": kind,
+            "kinds": [(k.value, k.label) for k in Kind],
+        },
+    )
+
+
+@login_required
+def item_new(request: HttpRequest) -> HttpResponse:
+    """The office enters a suggestion (and registers it at once if it says so)."""
+    if not can_use_desk(request.user):
+        raise Http404
+    congress = _congress(request)
+    form = forms.SuggestionForm(request.POST or None, congress_id=congress.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        deputies = [data["lead"], *[p for p in data["co_signers"] if p != data["lead"]]]
+        try:
+            item = services.item_submit(
+                congress=congress,
+                kind=Kind.SUGGESTION,
+                title=data["title"],
+                content=data["content"],
+                topic=data["topic"],
+                channel=data["channel"],
+                submitted_on=data["submitted_on"],
+                deputies=deputies,
+                lead=data["lead"],
+                by=request.user,
+            )
+            if data["register_now"]:
+                item = services.item_register(item=item, by=request.user, on=data["submitted_on"])
+        except BusinessError as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(ref)s is saved. Next: assign it to a handling unit.")
+                % {"ref": item.reference},
+            )
+            return redirect("casework:item", item.pk)
+    return render(
+        request,
+        "casework/item_form.html",
+        {"form": form, "title": _("New suggestion")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def letter_new(request: HttpRequest) -> HttpResponse:
+    if not can_use_desk(request.user):
+        raise Http404
+    congress = _congress(request)
+    form = forms.LetterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.letter_receive(congress=congress, by=request.user, **form.cleaned_data)
+        except BusinessError as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The letter is registered as %(ref)s. Give the writer the tracking code "
+                    "%(code)s."
+                )
+                % {"ref": item.reference, "code": item.tracking_code},
+            )
+            return redirect("casework:item", item.pk)
+    return render(
+        request,
+        "casework/item_form.html",
+        {"form": form, "title": _("New letter or visit")},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- the item page -----------------------------------------------------------------------------
+
+
+def _item_context(
+    request: HttpRequest, item: Item, bound: dict[str, djforms.Form] | None = None
+) -> dict[str, Any]:
+    bound = bound or {}
+    viewer = viewer_for(request.user)
+    detail = selectors.item_detail(item)
+    office = is_office_for(request.user, item.congress_id)
+    actions = services.allowed_actions(item)
+    today = timezone.localdate()
+    ctx: dict[str, Any] = {
+        "item": item,
+        "today": today,
+        "office": office,
+        "actions": actions,
+        **detail,
+    }
+    f: dict[str, djforms.Form] = {}
+    if office:
+        if "register" in actions:
+            f["register"] = forms.RegisterForm(
+                initial={"topic": item.topic, "on": today, "version": item.version}
+            )
+            f["return"] = forms.ReturnForm(initial={"version": item.version})
+        if item.is_open:
+            f["supervise"] = forms.SupervisionForm()
+            if not item.is_key_supervised:
+                f["key"] = forms.KeySupervisionForm(congress_id=item.congress_id)
+        if item.kind == Kind.LETTER and "answer" in actions:
+            f["answer"] = forms.LetterAnswerForm(initial={"sent_on": today})
+        if item.kind == Kind.LETTER and "redirect" in actions:
+            f["redirect"] = forms.ReasonForm()
+    if "evaluate" in actions and viewer.person_id in {o.person_id for o in detail["originators"]}:
+        f["evaluate"] = forms.EvaluationForm()
+    f.update({k: v for k, v in bound.items() if "-" not in k})
+    ctx["forms"] = f
+    replied = {(r.assignment_id, r.round) for r in detail["replies"]}
+    mine = []
+    for a in detail["assignments"]:
+        if a.unit_id not in viewer.unit_ids or a.withdrawn_on is not None:
+            continue
+        is_lead = a.role == Assignment.Role.LEAD
+        entry: dict[str, Any] = {"assignment": a}
+        pending = a.return_decision == Assignment.ReturnDecision.PENDING
+        if a.accepted_on is None and not pending:
+            entry["accept"] = True
+            entry["return_form"] = bound.get(f"return-{a.pk}") or forms.ReasonForm()
+        waiting = item.state in (kinds.ASSIGNED, kinds.REHANDLING) if is_lead else item.is_open
+        if waiting and not pending and (a.pk, item.round) not in replied:
+            entry["reply_form"] = bound.get(f"reply-{a.pk}") or forms.ReplyForm(
+                kind=item.kind, is_lead=is_lead
+            )
+            entry["contact_form"] = bound.get(f"contact-{a.pk}") or forms.ContactForm(
+                initial={"contacted_on": today}
+            )
+        mine.append(entry)
+    ctx["my_assignments"] = mine
+    ctx["pending_returns"] = [
+        a
+        for a in detail["assignments"]
+        if a.return_decision == Assignment.ReturnDecision.PENDING and office
+    ]
+    ctx["show_petitioner"] = office
+    return ctx
+
+
+@login_required
+def item_page(request: HttpRequest, pk: int) -> HttpResponse:
+    item = item_for_user(request.user, pk)
+    return render(request, "casework/item.html", _item_context(request, item))
+
+
+def _done(request: HttpRequest, item: Item, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("casework:item", item.pk)
+
+
+def _action_register(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    item = services.item_register(
+        item=item, by=request.user, on=d["on"], topic=d["topic"], version=d["version"]
+    )
+    return _("Registered as %(ref)s. Next: assign it to a handling unit.") % {"ref": item.reference}
+
+
+def _action_return(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    services.item_return_to_originator(
+        item=item, reason=d["reason"], by=request.user, version=d["version"]
+    )
+    return _("The item is returned to the deputy with your reason.")
+
+
+def _action_evaluate(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    evaluation = services.evaluation_submit(
+        item=item, value=d["value"], comment=d["comment"], by=request.user
+    )
+    if evaluation.value == kinds.EvaluationValue.UNSATISFIED and evaluation.round == 1:
+        return _("Thank you. The unit will handle your suggestion again and reply within a month.")
+    return _("Thank you. Your evaluation is recorded and the item is closed.")
+
+
+def _action_supervise(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    services.supervision_log_add(item=item, method=d["method"], note=d["note"], by=request.user)
+    return _("The chase is recorded in the supervision log.")
+
+
+def _action_key(request: HttpRequest, item: Item, form: Any) -> str:
+    services.item_mark_key_supervised(
+        item=item, leader=form.cleaned_data["leader"], by=request.user
+    )
+    return _("The item is now a key supervised item.")
+
+
+def _action_close(request: HttpRequest, item: Item, form: Any) -> str:
+    services.item_close(item=item, by=request.user, note=_("Satisfaction form not returned"))
+    return _("The item is closed.")
+
+
+def _action_accept_letter(request: HttpRequest, item: Item, form: Any) -> str:
+    services.letter_accept(item=item, by=request.user)
+    return _("The letter is accepted; the 60-day handling period has started.")
+
+
+def _action_redirect(request: HttpRequest, item: Item, form: Any) -> str:
+    services.letter_redirect(item=item, note=form.cleaned_data["reason"], by=request.user)
+    return _("Recorded: the writer is told where to go.")
+
+
+def _action_answer(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    services.letter_answer(
+        item=item,
+        outcome=d["outcome"],
+        text=d["text"],
+        signed_by=d["signed_by"],
+        sent_on=d["sent_on"],
+        by=request.user,
+    )
+    return _("The answer is recorded; the writer has 30 days to ask for a review.")
+
+
+ITEM_ACTIONS: dict[str, tuple[Callable[..., djforms.Form], Callable[..., str]]] = {
+    "register": (lambda item, data: forms.RegisterForm(data), _action_register),
+    "return": (lambda item, data: forms.ReturnForm(data), _action_return),
+    "evaluate": (lambda item, data: forms.EvaluationForm(data), _action_evaluate),
+    "supervise": (lambda item, data: forms.SupervisionForm(data), _action_supervise),
+    "key": (
+        lambda item, data: forms.KeySupervisionForm(data, congress_id=item.congress_id),
+        _action_key,
+    ),
+    "close": (lambda item, data: djforms.Form(data), _action_close),
+    "accept": (lambda item, data: djforms.Form(data), _action_accept_letter),
+    "redirect": (lambda item, data: forms.ReasonForm(data), _action_redirect),
+    "answer": (lambda item, data: forms.LetterAnswerForm(data), _action_answer),
+}
+
+
+@login_required
+@require_POST
+def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    item = item_for_user(request.user, pk)
+    if action not in ITEM_ACTIONS:
+        raise Http404
+    make_form, run = ITEM_ACTIONS[action]
+    form = make_form(item, request.POST)
+    if form.is_valid():
+        try:
+            message = run(request, item, form)
+        except BusinessError as error:
+            _error_to_form(form, error)
+        else:
+            return _done(request, item, message)
+    item.refresh_from_db()
+    ctx = _item_context(request, item, bound={action: form})
+    ctx["failed_form"] = form
+    return render(request, "casework/item.html", ctx, status=400)
+
+
+@login_required
+@require_POST
+def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """A unit's step on its assignment: accept, ask to return, record a contact, reply; and
+    the office's decision on a return."""
+    assignment = assignment_for_user(request.user, pk)
+    item = assignment.item
+    form: djforms.Form
+    if action == "reply":
+        form = forms.ReplyForm(
+            request.POST, kind=item.kind, is_lead=assignment.role == Assignment.Role.LEAD
+        )
+    elif action == "contact":
+        form = forms.ContactForm(request.POST)
+    elif action == "return":
+        form = forms.ReasonForm(request.POST)
+    elif action in ("accept", "approve_return", "refuse_return"):
+        form = djforms.Form(request.POST)
+    else:
+        raise Http404
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if action == "reply":
+                services.reply_submit(
+                    assignment=assignment,
+                    text=d["text"],
+                    reply_class=d.get("reply_class", ""),
+                    committed_on=d.get("committed_on"),
+                    signed_by=d["signed_by"],
+                    sent_on=d["sent_on"],
+                    by=request.user,
+                )
+                message = _("Your reply is sent. The deputy will be asked to evaluate it.")
+                if assignment.role != Assignment.Role.LEAD:
+                    message = _("Your opinion is sent to the lead unit.")
+            elif action == "contact":
+                services.contact_record(assignment=assignment, by=request.user, **d)
+                message = _("The contact with the deputy is recorded.")
+            elif action == "return":
+                services.assignment_request_return(
+                    assignment=assignment, reason=d["reason"], by=request.user
+                )
+                message = _("Your request to return the item is sent to the office.")
+            elif action == "accept":
+                services.assignment_accept(assignment=assignment, by=request.user)
+                message = _("Accepted. The reply deadline is shown below.")
+            else:
+                approve = action == "approve_return"
+                services.assignment_decide_return(
+                    assignment=assignment, approve=approve, by=request.user
+                )
+                message = (
+                    _("The return is approved. Assign the item to another unit.")
+                    if approve
+                    else _("The return is refused; the unit keeps the item.")
+                )
+        except BusinessError as error:
+            _error_to_form(form, error)
+        else:
+            return _done(request, item, message)
+    item = item_for_user(request.user, item.pk)
+    ctx = _item_context(request, item, bound={f"{action}-{assignment.pk}": form})
+    ctx["failed_form"] = form
+    return render(request, "casework/item.html", ctx, status=400)
+
+
+# --- assign, with check your answers -----------------------------------------------------------
+
+
+@login_required
+def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    item = item_for_user(request.user, pk)
+    if not is_office_for(request.user, item.congress_id):
+        raise Http404
+    if "assign" not in services.allowed_actions(item):
+        messages.error(request, _("This item cannot be assigned now."))
+        return redirect("casework:item", item.pk)
+    initial = {"version": item.version, "is_hard": item.is_hard}
+    form = forms.AssignForm(request.POST or None, initial=initial, congress_id=item.congress_id)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if request.POST.get("confirm") == "yes":
+            try:
+                created = services.item_assign(
+                    item=item,
+                    lead_unit=d["lead_unit"],
+                    co_units=list(d["co_units"]),
+                    on=d["on"],
+                    is_hard=d["is_hard"],
+                    version=d["version"],
+                    by=request.user,
+                )
+            except BusinessError as error:
+                _error_to_form(form, error)
+            else:
+                lead = next((a for a in created if a.role == Assignment.Role.LEAD), None)
+                due = (
+                    lead.clocks.filter(purpose=Purpose.REPLY)
+                    .values_list("due_on", flat=True)
+                    .first()
+                    if lead
+                    else None
+                )
+                message = _("Assigned to %(units)s.") % {
+                    "units": "、".join(a.unit.name for a in created)
+                }
+                if due:
+                    message += " " + _("The lead unit must reply by %(day)s.") % {"day": _day(due)}
+                return _done(request, item, message)
+        else:
+            try:
+                services.check_assignment(
+                    item=item,
+                    lead_unit=d["lead_unit"],
+                    co_units=list(d["co_units"]),
+                    on=d["on"],
+                    is_hard=d["is_hard"],
+                )
+            except BusinessError as error:
+                _error_to_form(form, error)
+            else:
+                preview = services.preview_deadlines(item=item, on=d["on"], is_hard=d["is_hard"])
+                return render(
+                    request,
+                    "casework/assign_confirm.html",
+                    {"item": item, "form": form, "data": d, "preview": preview},
+                )
+    return render(
+        request,
+        "casework/assign.html",
+        {"item": item, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- the unit portal and the deputy's view ----------------------------------------------------------
+
+
+@login_required
+def unit_portal(request: HttpRequest) -> HttpResponse:
+    if not can_use_unit_portal(request.user):
+        raise Http404
+    viewer = viewer_for(request.user)
+    page = _page(request, selectors.unit_assignments(viewer.unit_ids))
+    return render(request, "casework/unit.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+def my_items(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if not can_use_deputy_view(request.user) or not viewer.person_id:
+        raise Http404
+    page = _page(request, selectors.deputy_items(viewer.person_id))
+    return render(request, "casework/mine.html", {"page": page, "today": timezone.localdate()})
+
+
+# --- rates -----------------------------------------------------------------------------------------
+
+
+def _rate_query(request: HttpRequest) -> tuple[forms.RatesForm, selectors.RateQuery | None]:
+    today = timezone.localdate()
+    data = {**forms.RatesForm.defaults(today), **request.GET.dict()}
+    form = forms.RatesForm(data)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    unit = request.GET.get("unit")
+    return form, selectors.RateQuery(
+        congress_id=viewer_for(request.user).congress_id or 0,
+        kind=d["kind"],
+        date_from=d["date_from"],
+        date_to=d["date_to"],
+        as_of=d["as_of"],
+        topic=d["topic"] or "",
+        unit_id=int(unit) if unit and unit.isdigit() else None,
+    )
+
+
+RATE_COLUMNS = (
+    ("assigned", "assigned"),
+    ("replied", "replied"),
+    ("closed_on_time", "closed_on_time"),
+    ("open_overdue", "open_overdue"),
+    ("class_a", "class_a"),
+    ("class_b", "class_b"),
+    ("class_c", "class_c"),
+    ("class_d", "class_d"),
+    ("evaluated", "evaluated"),
+    ("satisfied", "satisfied"),
+    ("basically_satisfied", "basically_satisfied"),
+    ("unsatisfied", "unsatisfied"),
+    ("forms_not_returned", "forms_not_returned"),
+)
+
+
+def _column_labels() -> dict[str, str]:
+    return {
+        "assigned": _("Assigned"),
+        "replied": _("Replied"),
+        "closed_on_time": _("On time"),
+        "closed_late": _("Late"),
+        "open_overdue": _("Open, overdue"),
+        "class_a": "A",
+        "class_b": "B",
+        "class_c": "C",
+        "class_d": "D",
+        "evaluated": _("Evaluated"),
+        "satisfied": _("Satisfied"),
+        "basically_satisfied": _("Basically satisfied"),
+        "unsatisfied": _("Unsatisfied"),
+        "forms_not_returned": _("Forms not returned"),
+        "completion_rate": _("Completion rate"),
+        "on_time_rate": _("On-time rate"),
+        "resolution_rate": _("Resolution rate"),
+        "resolved_or_planned_rate": _("Solved or planned rate"),
+        "satisfaction_rate": _("Satisfaction rate"),
+        "basic_satisfaction_rate": _("Basic satisfaction rate"),
+        "average_days_to_reply": _("Average days to reply"),
+    }
+
+
+@login_required
+def rates(request: HttpRequest) -> HttpResponse:
+    if not can_use_desk(request.user):
+        raise Http404
+    form, query = _rate_query(request)
+    rows = selectors.rates(query) if query else []
+    labels = _column_labels()
+    if query and request.GET.get("format") == "xlsx":
+        from sanxing.documents.excel import excel_response
+
+        names = [name for name, _m in RATE_COLUMNS]
+        columns = [_("Unit"), *[labels[n] for n in names]]
+        columns += [labels[n] for n in (*selectors.UnitRates.RATES, "average_days_to_reply")]
+        data = []
+        for row in rows:
+            line: list[Any] = [row.unit_name, *[row.counts[n] for n in names]]
+            line += [getattr(row, n) for n in selectors.UnitRates.RATES]
+            line.append(row.average_days_to_reply)
+            data.append(line)
+        return excel_response(
+            f"rates-{query.kind}-{query.date_from}-{query.date_to}.xlsx",
+            columns,
+            data,
+            sheet_title=_("Rates"),
+        )
+    count_columns = [
+        {"name": n, "label": labels[n], "definition": selectors.DEFINITIONS[n]}
+        for n, _m in RATE_COLUMNS
+    ]
+    rate_columns = [
+        {"name": n, "label": labels[n], "definition": selectors.DEFINITIONS[n]}
+        for n in (*selectors.UnitRates.RATES, "average_days_to_reply")
+    ]
+    table = []
+    for row in rows:
+        table.append(
+            {
+                "row": row,
+                "counts": [(str(c["name"]), row.counts[str(c["name"])]) for c in count_columns],
+                "rates": [(str(c["name"]), getattr(row, str(c["name"]))) for c in rate_columns],
+            }
+        )
+    return render(
+        request,
+        "casework/rates.html",
+        {
+            "form": form,
+            "table": table,
+            "count_columns": count_columns,
+            "rate_columns": rate_columns,
+            "query_string": request.GET.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def rate_items(request: HttpRequest) -> HttpResponse:
+    if not can_use_desk(request.user):
+        raise Http404
+    _form, query = _rate_query(request)
+    measure = request.GET.get("measure", "")
+    if query is None or measure not in selectors.COUNTS:
+        raise Http404
+    page = _page(request, selectors.rate_items(query, measure))
+    labels = _column_labels()
+    return render(
+        request,
+        "casework/rate_items.html",
+        {
+            "page": page,
+            "measure_label": labels[measure],
+            "definition": selectors.DEFINITIONS[measure],
+            "back": reverse("casework:rates") + "?" + request.GET.urlencode(),
+        },
+    )
+
+
+# --- the petitioner's tracking page ----------------------------------------------------------------
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """A letter's writer follows it with the tracking code: state, dates, outcome; nothing
+    else. A wrong code answers the same way whatever exists."""
+    form = forms.TrackForm(request.POST or None)
+    letter = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = item_for_tracking_code(form.cleaned_data["code"])
+        except Http404:
+            form.add_error("code", _("No letter has this tracking code. Check it and try again."))
+    answers = list(letter.replies.order_by("round", "sent_on")) if letter else []
+    return render(
+        request,
+        "casework/track.html",
+        {"form": form, "letter": letter, "answers": answers},
+        status=404 if form.errors else 200,
+    )
