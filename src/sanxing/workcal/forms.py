@@ -32,7 +32,7 @@ class DeadlineForm(forms.Form):
         required=False,
         min_value=0,
         max_value=3660,
-        help_text=_("A pause or hearing time that does not count (optional)."),
+        help_text=_("A pause or hearing time that does not count."),
     )
 
     def clean_period(self) -> Period:

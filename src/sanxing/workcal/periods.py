@@ -279,7 +279,7 @@ class Deadline:
             if self.skipped:
                 parts.append(
                     _("Not counted as working days: %(days)s.")
-                    % {"days": "; ".join(_day_and_reason(r) for r in self.skipped)}
+                    % {"days": _list(_day_and_reason(r) for r in self.skipped)}
                 )
         else:
             if p.unit == "d":
@@ -307,7 +307,7 @@ class Deadline:
                     )
                     % {
                         **values,
-                        "days": "; ".join(_day_and_reason(r) for r in self.rollovers),
+                        "days": _list(_day_and_reason(r) for r in self.rollovers),
                     }
                 )
             elif self.due_info is not None and self.due_info.why in ("workday", "office_workday"):
@@ -326,7 +326,7 @@ class Deadline:
                 )
                 % {"years": ", ".join(str(y) for y in self.provisional_years)}
             )
-        return " ".join(parts)
+        return _sentences(parts)
 
     def as_dict(self) -> dict:
         """The API's shape: ISO dates, the explanation in the active language."""
@@ -340,6 +340,18 @@ class Deadline:
             "rule": self.rule,
             "explanation": self.explain(),
         }
+
+
+def _chinese() -> bool:
+    return (translation.get_language() or "").startswith("zh")
+
+
+def _sentences(parts: Iterable[str]) -> str:
+    return ("" if _chinese() else " ").join(parts)
+
+
+def _list(items: Iterable[str]) -> str:
+    return ("；" if _chinese() else "; ").join(items)
 
 
 def _day_and_reason(rollover: Rollover) -> str:

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanxing.core.errors import BusinessError
@@ -18,6 +19,17 @@ from sanxing.workcal import selectors, services
 from sanxing.workcal.forms import DeadlineForm, ImportForm, OverrideForm
 from sanxing.workcal.imports import ImportFileError, read_rows
 from sanxing.workcal.periods import compute_deadline, format_day
+
+# Column heads of a month: one character in Chinese (一 … 日), so a month fits a phone.
+WEEKDAY_HEADERS = [
+    pgettext_lazy("month column", "Mon"),
+    pgettext_lazy("month column", "Tue"),
+    pgettext_lazy("month column", "Wed"),
+    pgettext_lazy("month column", "Thu"),
+    pgettext_lazy("month column", "Fri"),
+    pgettext_lazy("month column", "Sat"),
+    pgettext_lazy("month column", "Sun"),
+]
 
 
 def _year_context(request: HttpRequest, year: int) -> dict:
@@ -31,7 +43,7 @@ def _year_context(request: HttpRequest, year: int) -> dict:
         "overrides": list(selectors.overrides_in_year(year)),
         "can_edit": services.can_edit_calendar(request.user),
         "deadline_form": DeadlineForm(),
-        "weekday_names": [(WEEKDAYS_ABBR[i], WEEKDAYS[i]) for i in range(7)],
+        "weekday_names": [(str(WEEKDAY_HEADERS[i]), WEEKDAYS[i]) for i in range(7)],
     }
 
 
