@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -128,11 +129,22 @@ def test_days_left_filter_in_a_template():
     ("language", "expected"),
     [("zh-hans", "2026年11月28日"), ("zh-hant", "2026年11月28日"), ("en", "28 November 2026")],
 )
-def test_dates_are_shown_in_the_language_format(language, expected, settings):
-    settings.FORMAT_MODULE_PATH = ["sanxing.web.formats"]
+def test_our_date_formats(language, expected):
+    """The format modules (FORMAT_MODULE_PATH = ["sanxing.web.formats"]) give these dates."""
+    from importlib import import_module
+
+    from django.utils import dateformat
+
+    module = import_module(f"sanxing.web.formats.{translation.to_locale(language)}.formats")
+    with translation.override(language):
+        assert dateformat.format(TODAY, module.DATE_FORMAT) == expected
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant"])
+def test_chinese_pages_show_dates_as_year_month_day(language):
     with translation.override(language):
         html = Template('{{ d|date:"DATE_FORMAT" }}').render(Context({"d": TODAY}))
-    assert html == expected
+    assert html == "2026年11月28日"
 
 
 def test_page_window_shows_first_last_and_neighbours():
@@ -281,10 +293,11 @@ def test_navigation_shows_permitted_links_that_resolve(rf, world):
         request.user = world.clerk
         sections = nav_for(request)
         service = next(s for s in sections if s.key == "service")
-        assert service.links == [{"label": "About", "url": "/about/", "current": True}]
+        assert {"label": "About", "url": "/about/", "current": True} in service.links
         assert all(s.key != "learning" for s in sections)
         request.user = world.deputy
-        assert all(s.key != "service" for s in nav_for(request))
+        links = [link for s in nav_for(request) for link in s.links]
+        assert all(link["label"] != "About" for link in links)
     finally:
         unregister_nav("service", "about")
         unregister_nav("learning", "nowhere:index")
@@ -337,3 +350,77 @@ def test_language_chosen_on_the_sign_in_page_becomes_the_accounts(client, world)
     client.post("/accounts/login/", {"username": "deputy", "password": PASSWORD})
     world.deputy.refresh_from_db()
     assert world.deputy.language == "en"
+
+
+# --- form includes --------------------------------------------------------------------------
+
+
+class SampleForm(forms.Form):
+    title = forms.CharField(label="Title", help_text="A short title")
+    urgent = forms.BooleanField(label="Urgent", required=False)
+    level = forms.ChoiceField(
+        label="Level", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect
+    )
+    kind = forms.ChoiceField(label="Kind", choices=[("x", "X")])
+
+    def clean(self):
+        raise forms.ValidationError("Something is wrong overall")
+
+
+def test_error_summary_links_to_each_field_and_the_field_points_at_its_error():
+    form = SampleForm(data={"urgent": "on"})
+    assert not form.is_valid()
+    html = Template(
+        '{% include "includes/error_summary.html" with form=form %}'
+        "{% for field in form %}"
+        '{% include "includes/field.html" with field=field %}'
+        "{% endfor %}"
+    ).render(Context({"form": form}))
+    assert 'class="error-summary"' in html
+    assert "Something is wrong overall" in html
+    assert 'href="#id_title"' in html and 'href="#id_level"' in html
+    assert 'aria-describedby="id_title-hint id_title-error"' in html
+    assert 'id="id_title-error"' in html
+    assert 'aria-invalid="true"' in html
+    assert "<legend" in html  # radios are grouped in a fieldset
+    assert '<label for="id_urgent">Urgent</label>' in html
+
+
+def test_no_error_summary_for_a_clean_form():
+    html = Template('{% include "includes/error_summary.html" with form=form %}').render(
+        Context({"form": SampleForm()})
+    )
+    assert html.strip() == ""
+
+
+def test_pagination_keeps_the_filters(rf):
+    from django.core.paginator import Paginator
+
+    page_obj = Paginator(list(range(100)), 10).page(5)
+    request = rf.get("/x/", {"q": "school", "page": "5"})
+    html = Template('{% include "includes/pagination.html" %}').render(
+        Context({"page_obj": page_obj, "request": request})
+    )
+    assert 'href="?q=school&amp;page=6"' in html
+    assert 'aria-current="page">5<' in html
+
+
+@pytest.mark.django_db
+def test_password_change(client, world):
+    from sanxing.people.testing import PASSWORD
+
+    client.force_login(world.clerk)
+    assert client.get("/accounts/password/").status_code == 200
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-pass-42",
+            "new_password2": "a-new-long-pass-42",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/"
+    assert "您的密码已修改" in response.content.decode()
+    world.clerk.refresh_from_db()
+    assert world.clerk.check_password("a-new-long-pass-42")
