@@ -24,6 +24,10 @@ class NoticeOut(Schema):
     read_at: dt.datetime | None
 
 
+class UnreadOut(Schema):
+    unread: int
+
+
 class ReadAllOut(Schema):
     marked_read: int
     unread: int
@@ -35,9 +39,9 @@ def notice_list(request: HttpRequest):
     return selectors.inbox_for_user(request.user)
 
 
-@router.get("/unread-count", response=ReadAllOut, summary="How many of my notices are unread")
+@router.get("/unread-count", response=UnreadOut, summary="How many of my notices are unread")
 def notice_unread_count(request: HttpRequest):
-    return {"marked_read": 0, "unread": selectors.unread_count(request.user)}
+    return {"unread": selectors.unread_count(request.user)}
 
 
 @router.post("/read-all", response=ReadAllOut, summary="Mark all my notices read")

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone, translation
 
 from sanxing.notify import mail
@@ -32,7 +32,8 @@ logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 5
 # A pending notice of an instant user older than this was missed (a lost enqueue, a worker
-# down) or failed: the retry job sends it.
+# down) or failed: the retry job sends it, backing off (5, 10, 20, 40 minutes after creation
+# for attempts 0–3, 80 for the last) so a mail server that is down for a while is not hammered.
 RETRY_AFTER = dt.timedelta(minutes=5)
 SMS_MAX_LENGTH = 140
 
@@ -58,6 +59,8 @@ def notice_send(
     With a ``dedupe_key`` a recipient who already has a notice with that key gets nothing,
     however many times or however concurrently this is called. Returns the notices created.
     """
+    if url and not url.startswith(("/", "https://", "http://")):
+        raise ValueError(f"a notice links to a path or an http(s) URL, not {url!r}")
     users = list({u.pk: u for u in recipients if u is not None}.values())
     if not users:
         return []
@@ -229,9 +232,12 @@ def notices_email_retry(*, now: dt.datetime | None = None) -> int:
     """Send the instant e-mails that are still pending a while after they were created."""
     now = now or timezone.now()
     user_model = get_user_model()
+    due = Q(pk__in=[])
+    for attempts in range(MAX_EMAIL_ATTEMPTS):
+        due |= Q(email_attempts=attempts, created_at__lte=now - RETRY_AFTER * 2**attempts)
     stale = Notice.objects.filter(
+        due,
         email_state=Notice.EmailState.PENDING,
-        created_at__lte=now - RETRY_AFTER,
         recipient__notice_mode=user_model.NoticeMode.INSTANT,
     ).order_by("pk")
     sent = 0

@@ -164,3 +164,94 @@ def test_a_lazy_title_is_rendered_per_recipient(world):
     notices = {n.recipient.username: n for n in send([world.deputy, world.handler], title=title)}
     assert notices["deputy"].title == "紧急"
     assert notices["handler"].title == "Urgent"
+
+
+def test_retries_back_off(world, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    with time_machine.travel(NOW, tick=False):
+        (notice,) = send([world.deputy])
+    services.notices_email_retry(now=NOW + dt.timedelta(minutes=6))  # attempt 1 fails
+    # the second try waits until 10 minutes after creation
+    assert services.notices_email_retry(now=NOW + dt.timedelta(minutes=9)) == 0
+    notice.refresh_from_db()
+    assert notice.email_attempts == 1
+    services.notices_email_retry(now=NOW + dt.timedelta(minutes=11))
+    notice.refresh_from_db()
+    assert notice.email_attempts == 2
+
+
+def test_a_notice_links_only_to_a_path_or_a_web_address(world):
+    with pytest.raises(ValueError):
+        send([world.deputy], url="javascript:alert(1)")
+    assert Notice.objects.count() == 0
+
+
+def run_at_once(fn, times: int = 4) -> list:
+    """Run ``fn`` in ``times`` threads released together; returns what they raised."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(times)
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            barrier.wait()
+            fn()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def skip_on_in_memory_sqlite():
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+        # Threads on a shared-cache in-memory SQLite get "table is locked" at once instead of
+        # waiting; run with SANXING_TEST_SQLITE=/tmp/x.sqlite3 or on PostgreSQL.
+        pytest.skip("needs a file-based SQLite or PostgreSQL test database")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sends_with_one_key_create_one_notice():
+    from sanxing.people.testing import build_world
+
+    skip_on_in_memory_sqlite()
+    world = build_world()
+    created: list[int] = []
+
+    def call():
+        notices = services.notice_send(
+            recipients=[world.deputy], kind="t", title="t", dedupe_key="once"
+        )
+        created.extend(n.pk for n in notices)
+
+    assert run_at_once(call) == []
+    assert len(created) == 1
+    assert Notice.objects.filter(dedupe_key="once").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_digest_runs_send_one_email(smtp_server):
+    from sanxing.people.testing import build_world
+
+    skip_on_in_memory_sqlite()
+    world = build_world()
+    world.deputy.notice_mode = "digest"
+    world.deputy.save()
+    for n in range(3):
+        send([world.deputy], title=f"通知{n}")
+
+    assert run_at_once(services.notices_digest_send) == []
+    assert len(smtp_server.wait_for(2, timeout=1)) == 1
+    assert Notice.objects.filter(email_state="digested").count() == 3
