@@ -6,3 +6,8 @@ class GatheringsConfig(AppConfig):
     name = "sanxing.gatherings"
     label = "gatherings"
     verbose_name = _("gatherings")
+
+    def ready(self) -> None:
+        from sanxing.gatherings import hooks
+
+        hooks.connect()

@@ -1,2 +1,29 @@
+from django.urls import path
+
+from sanxing.gatherings import views
+
 app_name = "gatherings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.gathering_list, name="list"),
+    path("new/", views.gathering_plan, name="plan"),
+    path("<int:pk>/", views.gathering_detail, name="detail"),
+    path("<int:pk>/quorum/", views.quorum_panel, name="quorum"),
+    path("<int:pk>/do/<slug:action>/", views.gathering_action, name="action"),
+    path("<int:pk>/clone/", views.gathering_clone, name="clone"),
+    path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path("<int:pk>/leave/", views.leave_create, name="leave"),
+    path("<int:pk>/roll-call/", views.roll_call, name="roll_call"),
+    path("<int:pk>/code/", views.check_in_code_page, name="code"),
+    path("<int:pk>/check-in/", views.self_check_in, name="self_check_in"),
+    path("<int:pk>/checklist/", views.checklist, name="checklist"),
+    path("items/<int:pk>/withdraw/", views.agenda_withdraw, name="agenda_withdraw"),
+    path("items/<int:pk>/delete/", views.agenda_delete, name="agenda_delete"),
+    path("items/<int:pk>/vote/", views.vote_open, name="vote_open"),
+    path("leave/<int:pk>/decide/", views.leave_decide, name="leave_decide"),
+    path("tasks/<int:pk>/toggle/", views.checklist_task_toggle, name="task_toggle"),
+    path("votes/<int:pk>/", views.vote_page, name="vote"),
+    path("votes/<int:pk>/close/", views.vote_close, name="vote_close"),
+    path("my-calendar/", views.my_calendar, name="my_calendar"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("year/<int:year>.ics", views.year_ics, name="year_ics"),
+]

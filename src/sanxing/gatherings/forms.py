@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sanxing.gatherings.kinds import kind_choices
+from sanxing.gatherings.models import AgendaItem, Ballot, Vote
+from sanxing.people.models import Organisation
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+class GatheringForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    sitting = forms.IntegerField(
+        label=_("Sitting number"),
+        min_value=1,
+        required=False,
+        help_text=_("Leave empty to number it after the last meeting of this kind in the term."),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices()  # type: ignore[attr-defined]
+
+
+class CloneForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Agenda item"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices)
+    presenting_body = forms.ModelChoiceField(
+        label=_("Presenting body"), queryset=Organisation.objects.none(), required=False
+    )
+    responsible_committee = forms.ModelChoiceField(
+        label=_("Responsible special committee"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, congress_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organisation.objects.filter(congress_id=congress_id)
+        self.fields["presenting_body"].queryset = (  # type: ignore[attr-defined]
+            orgs.filter(parent__isnull=True)
+        )
+        self.fields["responsible_committee"].queryset = orgs.filter(  # type: ignore[attr-defined]
+            kind=Organisation.Kind.SPECIAL_COMMITTEE
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"), max_length=300)
+
+
+class LeaveForm(forms.Form):
+    person = forms.ChoiceField(label=_("Person"), choices=(), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, people: list[tuple[int, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is None:
+            del self.fields["person"]
+        else:
+            self.fields["person"].choices = people  # type: ignore[attr-defined]
+            self.fields["person"].required = True
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=12,
+        help_text=_("The six digits on the screen in the hall."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
+class VoteOpenForm(forms.Form):
+    motion = forms.CharField(label=_("Motion put to the vote"), max_length=300)
+    mode = forms.ChoiceField(
+        label=_("How the vote is recorded"),
+        choices=Vote.Mode.choices,
+        widget=forms.RadioSelect,
+        initial=Vote.Mode.NAMED,
+    )
+
+
+class BallotForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    option = forms.ChoiceField(
+        label=_("Option"),
+        choices=[(o.value, o.label) for o in Ballot.Option if o.value in ("yes", "no", "abstain")],
+    )
+
+
+class CountsForm(forms.Form):
+    yes = forms.IntegerField(label=_("Yes"), min_value=0)
+    no = forms.IntegerField(label=_("No"), min_value=0)
+    abstain = forms.IntegerField(label=_("Abstain"), min_value=0)
+
+
+class ChecklistTaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    offset_days = forms.IntegerField(
+        label=_("Days from the meeting"),
+        help_text=_("Negative for before the meeting: -7 is a week before."),
+        min_value=-365,
+        max_value=365,
+    )
+    working_days = forms.BooleanField(label=_("Count working days"), required=False, initial=True)
+
+
+def local_input(value: dt.datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M")

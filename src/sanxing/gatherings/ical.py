@@ -1,0 +1,170 @@
+"""iCalendar (RFC 5545) output: a person's feed and a congress's year of meetings.
+
+Written by hand (no ``icalendar`` dependency): CRLF line ends, lines folded at 75 octets
+without splitting a UTF-8 character, TEXT values escaped, times in UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxing.gatherings.models import CalendarFeed, ChecklistTask, Gathering
+from sanxing.people.models import Congress
+
+PRODID = "-//sanxing//gatherings//ZH"
+STATUS: dict[str, str] = {
+    Gathering.Status.PLANNED: "CONFIRMED",
+    Gathering.Status.HELD: "CONFIRMED",
+    Gathering.Status.DRAFT: "TENTATIVE",
+    Gathering.Status.CANCELLED: "CANCELLED",
+}
+
+
+def escape(text: str) -> str:
+    return (
+        str(text)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line into pieces of at most 75 octets (RFC 5545 §3.1)."""
+    out: list[str] = []
+    current, size, limit = "", 0, 75
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > limit:
+            out.append(current)
+            current, size, limit = " ", 1, 75
+        current += ch
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _date(value: dt.date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def _host() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "sanxing"
+
+
+def _event_lines(g: Gathering, stamp: str) -> list[str]:
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:gathering-{g.pk}@{_host()}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART:{_utc(g.starts_at)}",
+        f"DTEND:{_utc(g.ends_at)}",
+        f"SUMMARY:{escape(g.title)}",
+        f"STATUS:{STATUS.get(g.status, 'CONFIRMED')}",
+        f"SEQUENCE:{g.version}",
+        f"LAST-MODIFIED:{_utc(g.updated_at)}",
+        f"URL:{settings.SITE_URL}{reverse('gatherings:detail', args=[g.pk])}",
+        f"CATEGORIES:{escape(str(g.kind_label))}",
+    ]
+    if g.place:
+        lines.append(f"LOCATION:{escape(g.place)}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def _task_lines(task: ChecklistTask, stamp: str) -> list[str]:
+    # An all-day event rather than a VTODO: phone calendars show events from a subscription
+    # and mostly ignore to-dos.
+    return [
+        "BEGIN:VEVENT",
+        f"UID:gathering-task-{task.pk}@{_host()}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{_date(task.due_on)}",
+        f"DTEND;VALUE=DATE:{_date(task.due_on + dt.timedelta(days=1))}",
+        f"SUMMARY:{escape(task.title)}",
+        f"DESCRIPTION:{escape(task.gathering.title + ' · ' + task.rule)}",
+        f"URL:{settings.SITE_URL}{reverse('gatherings:checklist', args=[task.gathering_id])}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
+def render(name: str, gatherings: Iterable[Gathering], tasks: Iterable[ChecklistTask] = ()) -> str:
+    stamp = _utc(timezone.now())
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape(name)}",
+        f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
+    ]
+    for g in gatherings:
+        lines.extend(_event_lines(g, stamp))
+    for task in tasks:
+        lines.extend(_task_lines(task, stamp))
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def year_calendar(congress: Congress, year: int) -> str:
+    """Every gathering of the congress in ``year`` (drafts left out), two queries."""
+    gatherings = Gathering.objects.filter(congress=congress, starts_at__year=year).exclude(
+        status=Gathering.Status.DRAFT
+    )
+    return render(f"{congress.name} {year}", gatherings.order_by("starts_at", "pk"))
+
+
+def personal_calendar(user: Any) -> str:
+    """The gatherings whose roster the user is on, and their open checklist tasks."""
+    person_id = getattr(user, "person_id", None)
+    since = timezone.now() - dt.timedelta(days=366)
+    mine = Q(checklist__owner=user, checklist__deleted_at__isnull=True)
+    if person_id:
+        mine |= Q(roster__person_id=person_id, roster__deleted_at__isnull=True)
+    gatherings = (
+        Gathering.objects.filter(mine, ends_at__gte=since)
+        .exclude(status=Gathering.Status.DRAFT)
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
+    tasks = (
+        ChecklistTask.objects.filter(owner=user, done_at__isnull=True)
+        .select_related("gathering")
+        .order_by("due_on", "pk")
+    )
+    return render(str(getattr(user, "person", None) or user), gatherings, tasks)
+
+
+def feed_for(user: Any) -> CalendarFeed:
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is None:
+        feed = CalendarFeed.objects.create(
+            user=user, congress_id=user.congress_id, token=secrets.token_urlsafe(32)
+        )
+    return feed
+
+
+def feed_revoke(*, user: Any) -> CalendarFeed:
+    """A new secret: the old address stops working at once."""
+    with transaction.atomic():
+        feed = feed_for(user)
+        feed.token = secrets.token_urlsafe(32)
+        feed._history_user = user  # type: ignore[attr-defined]
+        feed.save(update_fields=["token"])
+        return feed

@@ -1,0 +1,130 @@
+"""The calendar feeds parse as RFC 5545 (checked by a small strict parser: no icalendar
+package here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sanxing.gatherings import ical, services
+from sanxing.gatherings.tests.conftest import Meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def parse(text: str) -> list[dict]:
+    """Strictly parse an iCalendar stream; returns the VEVENTs as dicts of property → value."""
+    raw = text.encode("utf-8")
+    assert raw.endswith(b"\r\n"), "ends with CRLF"
+    physical = raw.split(b"\r\n")[:-1]
+    for line in physical:
+        assert b"\n" not in line and b"\r" not in line, "bare LF or CR"
+        assert len(line) <= 75, f"line longer than 75 octets: {line!r}"
+        line.decode("utf-8")  # folding never splits a character
+    logical: list[str] = []
+    for line in physical:
+        text_line = line.decode("utf-8")
+        if text_line.startswith((" ", "\t")):
+            assert logical, "continuation before any line"
+            logical[-1] += text_line[1:]
+        else:
+            logical.append(text_line)
+    stack: list[str] = []
+    events: list[dict] = []
+    current: dict | None = None
+    for entry in logical:
+        name, sep, value = entry.partition(":")
+        assert sep, f"no colon: {entry!r}"
+        prop = name.split(";", 1)[0]
+        if prop == "BEGIN":
+            stack.append(value)
+            if value == "VEVENT":
+                current = {}
+        elif prop == "END":
+            assert stack and stack[-1] == value, f"END:{value} does not close {stack}"
+            stack.pop()
+            if value == "VEVENT":
+                assert current is not None
+                for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"):
+                    assert required in current, f"{required} missing"
+                events.append(current)
+                current = None
+        elif current is not None:
+            current[prop] = value
+    assert stack == [], "unbalanced BEGIN/END"
+    assert logical[0] == "BEGIN:VCALENDAR" and "VERSION:2.0" in logical
+    assert any(line.startswith("PRODID:") for line in logical)
+    return events
+
+
+def test_folding_never_splits_a_character():
+    line = "SUMMARY:" + "關於示範市國民經濟和社會發展計劃執行情況的報告" * 4
+    folded = ical.fold(line)
+    for piece in folded.split("\r\n"):
+        assert len(piece.encode("utf-8")) <= 75
+    assert folded.replace("\r\n ", "") == line
+    assert ical.escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_year_calendar_has_every_meeting(meeting: Meeting):
+    w = meeting.world
+    services.gathering_plan(
+        congress=w.congress,
+        kind="directors_meeting",
+        title="主任會議, 第二十次; 長標題" * 3,
+        starts_at=meeting.gathering.starts_at - dt.timedelta(days=7),
+        ends_at=meeting.gathering.starts_at - dt.timedelta(days=7, hours=-2),
+        by=w.clerk,
+    )
+    events = parse(ical.year_calendar(w.congress, 2026))
+    assert len(events) == 2
+    committee = next(e for e in events if e["UID"] == f"gathering-{meeting.gathering.pk}@127.0.0.1")
+    assert committee["DTSTART"] == "20261218T010000Z" and committee["DTEND"] == "20261218T050000Z"
+    assert committee["LOCATION"] == "常委會會議室"
+    assert parse(ical.year_calendar(w.congress, 2025)) == []
+
+
+def test_personal_feed_by_secret_url_and_revocable(meeting: Meeting):
+    w, g = meeting.world, meeting.gathering
+    services.checklist_generate(gathering=g, owner=w.member, by=w.clerk)
+    c = Client()
+    c.force_login(w.member)
+    page = c.get(reverse("gatherings:my_calendar"))
+    assert page.status_code == 200
+    feed = ical.feed_for(w.member)
+    url = reverse("gatherings:feed", args=[feed.token])
+    anonymous = Client()
+    response = anonymous.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    events = parse(response.content.decode())
+    assert any(e["SUMMARY"] == g.title for e in events)
+    tasks = [e for e in events if e["UID"].startswith("gathering-task-")]
+    assert len(tasks) == 9 and all(e.get("DTSTART", "").isdigit() for e in tasks)
+    c.post(reverse("gatherings:my_calendar"))
+    assert anonymous.get(url).status_code == 404
+    assert anonymous.get(reverse("gatherings:feed", args=["nonsense"])).status_code == 404
+    # the outsider's feed has nothing of this meeting
+    outsider_feed = ical.feed_for(w.outsider)
+    body = anonymous.get(reverse("gatherings:feed", args=[outsider_feed.token])).content.decode()
+    assert parse(body) == []
+
+
+def test_year_export_is_for_the_office(meeting: Meeting):
+    c = Client()
+    c.force_login(meeting.world.outsider)
+    assert c.get(reverse("gatherings:year_ics", args=[2026])).status_code == 404
+    c.force_login(meeting.world.clerk)
+    response = c.get(reverse("gatherings:year_ics", args=[2026]))
+    assert len(parse(response.content.decode())) == 1
+
+
+def test_export_command_writes_the_year(meeting: Meeting, capsysbinary):
+    from django.core.management import call_command
+
+    call_command("gatherings_export", "--year", "2026")
+    out = capsysbinary.readouterr().out.decode()
+    assert len(parse(out)) == 1

@@ -1,0 +1,636 @@
+"""Pages of the gatherings engine: thin views over services and selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanxing.core.errors import BusinessError
+from sanxing.gatherings import forms, ical, selectors, services
+from sanxing.gatherings.kinds import THRESHOLDS
+from sanxing.gatherings.models import (
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Gathering,
+    LeaveRequest,
+    RosterEntry,
+    Vote,
+)
+from sanxing.people.access import viewer_for
+from sanxing.people.models import Person
+
+
+def _fail(request: HttpRequest, form: Any, exc: BusinessError) -> None:
+    if form is not None:
+        field = exc.field if exc.field in getattr(form, "fields", {}) else None
+        form.add_error(field, exc.message)
+    else:
+        messages.error(request, exc.message)
+
+
+def _person(request: HttpRequest) -> Person:
+    v = viewer_for(request.user)
+    if v.person_id is None:
+        raise Http404
+    return Person.objects.get(pk=v.person_id)
+
+
+# --- list and calendar ----------------------------------------------------------------------
+
+
+@login_required
+def gathering_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    gatherings = list(selectors.gathering_list(request.user, year=year))
+    months: dict[int, list[Gathering]] = defaultdict(list)
+    for g in gatherings:
+        months[timezone.localtime(g.starts_at).month].append(g)
+    calendar = [
+        {"month": dt.date(year, m, 1), "gatherings": months.get(m, [])} for m in range(1, 13)
+    ]
+    return render(
+        request,
+        "gatherings/list.html",
+        {
+            "gatherings": gatherings,
+            "calendar": calendar,
+            "year": year,
+            "can_manage": selectors.can_manage(request.user),
+        },
+    )
+
+
+@login_required
+def gathering_plan(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_manage(request.user):
+        raise Http404
+    v = viewer_for(request.user)
+    form = forms.GatheringForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            congress = request.user.congress  # type: ignore[union-attr]
+            if congress is None or not v.sees_congress(congress.pk):
+                raise Http404
+            g = services.gathering_plan(
+                congress=congress,
+                kind=data["kind"],
+                title=data["title"],
+                sitting=data["sitting"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                by=request.user,
+            )
+        except BusinessError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(
+                request,
+                _("The meeting is planned. Next: build the roster and the agenda."),
+            )
+            return redirect("gatherings:detail", g.pk)
+    return render(request, "gatherings/plan.html", {"form": form})
+
+
+# --- the meeting page -----------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
+    manage = selectors.can_manage(request.user, g)
+    roster = selectors.roster_with_attendance(g)
+    my_entry = next((e for e in roster if e.person_id == viewer_for(request.user).person_id), None)
+    votes = list(g.votes.select_related("agenda_item").order_by("opened_at", "pk"))
+    if not manage:
+        votes = [v for v in votes if v.closed_at is not None]
+    return {
+        "g": g,
+        "can_manage": manage,
+        "agenda": list(g.agenda_items.select_related("presenting_body", "responsible_committee")),
+        "roster": roster,
+        "summary": selectors.attendance_summary(roster),
+        "my_entry": my_entry,
+        "leaves": list(g.leave_requests.select_related("person").order_by("requested_at")),
+        "votes": votes,
+        "quorum": services.quorum(g) if g.kind_spec.quorum else None,
+        "agenda_form": forms.AgendaItemForm(congress_id=g.congress_id) if manage else None,
+        "vote_form": forms.VoteOpenForm() if manage else None,
+        "leave_form": _leave_form(request, g, manage, roster, None),
+        "checklist_count": g.checklist.count(),
+        "now": timezone.now(),
+    }
+
+
+def _leave_form(
+    request: HttpRequest, g: Gathering, manage: bool, roster: list[RosterEntry], data: Any
+) -> forms.LeaveForm | None:
+    if g.starts_at <= timezone.now():
+        return None
+    if manage:
+        people = [(e.person_id, e.person.name) for e in roster]
+        return forms.LeaveForm(data, people=people)
+    if any(e.person_id == viewer_for(request.user).person_id for e in roster):
+        return forms.LeaveForm(data)
+    return None
+
+
+@login_required
+def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    g = selectors.gathering_for_user(request.user, pk)
+    return render(request, "gatherings/detail.html", _detail_context(request, g))
+
+
+@login_required
+def quorum_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live quorum (htmx polls it every few seconds)."""
+    g = selectors.gathering_for_user(request.user, pk)
+    if not (selectors.can_manage(request.user, g) or selectors.roster_entry_of(request.user, g)):
+        raise Http404
+    return render(
+        request,
+        "gatherings/_quorum.html",
+        {"g": g, "quorum": services.quorum(g) if g.kind_spec.quorum else None},
+    )
+
+
+@login_required
+@require_POST
+def gathering_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    g = selectors.gathering_managed_by(request.user, pk)
+    try:
+        if action == "roster":
+            built = services.roster_build(gathering=g, by=request.user)
+            messages.success(
+                request,
+                _(
+                    "Roster built: %(voting)d voting members, %(non_voting)d attending "
+                    "without a vote; %(added)d added."
+                )
+                % {"voting": built.voting, "non_voting": built.non_voting, "added": built.added},
+            )
+        elif action == "checklist":
+            tasks = services.checklist_generate(gathering=g, by=request.user)
+            messages.success(request, _("%(n)d preparation tasks created.") % {"n": len(tasks)})
+            return redirect("gatherings:checklist", g.pk)
+        elif action == "notify":
+            n = services.gathering_notify_roster(
+                gathering=g,
+                url=request.build_absolute_uri(reverse("gatherings:detail", args=[g.pk])),
+                by=request.user,
+            )
+            messages.success(request, _("Notice sent to %(n)d people.") % {"n": n})
+        elif action == "publish":
+            services.gathering_publish_results(gathering=g, by=request.user)
+            messages.success(request, _("The results are published."))
+        elif action in ("held", "cancelled", "planned"):
+            services.gathering_set_status(gathering=g, status=action, by=request.user)
+            messages.success(request, _("The status is changed."))
+        else:
+            raise Http404
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+    return redirect("gatherings:detail", g.pk)
+
+
+@login_required
+def gathering_clone(request: HttpRequest, pk: int) -> HttpResponse:
+    g = selectors.gathering_managed_by(request.user, pk)
+    initial = {
+        "title": g.title,
+        "starts_at": forms.local_input(timezone.localtime(g.starts_at) + dt.timedelta(days=61)),
+        "ends_at": forms.local_input(timezone.localtime(g.ends_at) + dt.timedelta(days=61)),
+    }
+    form = forms.CloneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clone = services.gathering_clone(source=g, by=request.user, **form.cleaned_data)
+        except BusinessError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, _("A copy is made as a draft: check its agenda and date."))
+            return redirect("gatherings:detail", clone.pk)
+    return render(request, "gatherings/clone.html", {"g": g, "form": form})
+
+
+# --- agenda ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    g = selectors.gathering_managed_by(request.user, pk)
+    form = forms.AgendaItemForm(request.POST, congress_id=g.congress_id)
+    if form.is_valid():
+        try:
+            services.agenda_item_add(gathering=g, by=request.user, **form.cleaned_data)
+        except BusinessError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, _("The item is on the agenda."))
+            return redirect(reverse("gatherings:detail", args=[g.pk]) + "#agenda")
+    context = _detail_context(request, g)
+    context["agenda_form"] = form
+    return render(request, "gatherings/detail.html", context, status=400)
+
+
+@login_required
+def agenda_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_for_user(request.user, pk)
+    if not selectors.can_manage(request.user, item.gathering):
+        raise Http404
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_withdraw(
+                item=item, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except BusinessError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, _("The item is withdrawn; its record stays."))
+            return redirect("gatherings:detail", item.gathering_id)
+    return render(request, "gatherings/withdraw.html", {"item": item, "form": form})
+
+
+@login_required
+@require_POST
+def agenda_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_for_user(request.user, pk)
+    if not selectors.can_manage(request.user, item.gathering):
+        raise Http404
+    try:
+        services.agenda_item_delete(item=item, by=request.user)
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The item is deleted."))
+    return redirect("gatherings:detail", item.gathering_id)
+
+
+# --- leave ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def leave_create(request: HttpRequest, pk: int) -> HttpResponse:
+    g = selectors.gathering_for_user(request.user, pk)
+    manage = selectors.can_manage(request.user, g)
+    roster = selectors.roster_with_attendance(g)
+    form = _leave_form(request, g, manage, roster, request.POST)
+    if form is None:
+        messages.error(request, _("Leave must be requested before the meeting starts."))
+        return redirect("gatherings:detail", g.pk)
+    if form.is_valid():
+        try:
+            if manage:
+                person = Person.objects.get(pk=form.cleaned_data["person"], congress=g.congress)
+            else:
+                person = _person(request)
+            services.leave_request(
+                gathering=g, person=person, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except BusinessError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, _("The leave request is recorded."))
+            return redirect(reverse("gatherings:detail", args=[g.pk]) + "#leave")
+    context = _detail_context(request, g)
+    context["leave_form"] = form
+    return render(request, "gatherings/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    leave = selectors.leave_request_for_user(request.user, pk)
+    if not selectors.can_manage(request.user, leave.gathering):
+        raise Http404
+    try:
+        services.leave_decide(
+            leave=leave, approve=request.POST.get("decision") == "approve", by=request.user
+        )
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The leave request is decided."))
+    return redirect(reverse("gatherings:detail", args=[leave.gathering_id]) + "#leave")
+
+
+# --- check-in -------------------------------------------------------------------------------
+
+
+@login_required
+def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
+    g = selectors.gathering_managed_by(request.user, pk)
+    if request.method == "POST":
+        try:
+            person = Person.objects.get(pk=request.POST.get("person"), congress=g.congress)
+            services.check_in(
+                gathering=g, person=person, status=request.POST.get("status", ""), by=request.user
+            )
+        except (Person.DoesNotExist, ValueError):
+            messages.error(request, _("Choose a person on the roster."))
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+        if request.htmx:  # type: ignore[attr-defined]
+            entry = g.roster.select_related("person").get(person_id=request.POST.get("person", ""))
+            entry.attendance = g.attendances.filter(person_id=entry.person_id).first()  # type: ignore[attr-defined]
+            return render(
+                request,
+                "gatherings/_roll_call_row.html",
+                {"g": g, "entry": entry, "statuses": Attendance.Status.choices},
+            )
+        return redirect(
+            reverse("gatherings:roll_call", args=[g.pk]) + f"#p{request.POST.get('person')}"
+        )
+    roster = selectors.roster_with_attendance(g)
+    return render(
+        request,
+        "gatherings/roll_call.html",
+        {
+            "g": g,
+            "roster": roster,
+            "summary": selectors.attendance_summary(roster),
+            "statuses": Attendance.Status.choices,
+            "quorum": services.quorum(g) if g.kind_spec.quorum else None,
+        },
+    )
+
+
+@login_required
+def check_in_code_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The screen in the hall: the code that changes every minute and the link a phone
+    opens. htmx reloads the code part every ten seconds."""
+    g = selectors.gathering_managed_by(request.user, pk)
+    now = timezone.now()
+    code = services.check_in_code(g, now)
+    link = request.build_absolute_uri(reverse("gatherings:self_check_in", args=[g.pk]))
+    context = {
+        "g": g,
+        "code": code,
+        "link": f"{link}?code={code}",
+        "seconds_left": services.code_seconds_left(now),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "gatherings/_code.html", context)
+    return render(request, "gatherings/code.html", context)
+
+
+@login_required
+def self_check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    g = selectors.gathering_for_user(request.user, pk)
+    person = _person(request)
+    entry = g.roster.filter(person=person).first()
+    if entry is None:
+        raise Http404
+    attendance = g.attendances.filter(person=person).first()
+    form = forms.CodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance = services.check_in_self(
+                gathering=g, person=person, code=form.cleaned_data["code"], by=request.user
+            )
+        except BusinessError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, _("You are checked in. Thank you."))
+            return redirect("gatherings:self_check_in", g.pk)
+    return render(
+        request,
+        "gatherings/self_check_in.html",
+        {"g": g, "form": form, "attendance": attendance, "entry": entry},
+    )
+
+
+# --- votes ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_for_user(request.user, pk)
+    if not selectors.can_manage(request.user, item.gathering):
+        raise Http404
+    form = forms.VoteOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            vote = services.vote_open(item=item, by=request.user, **form.cleaned_data)
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The vote is open."))
+            return redirect("gatherings:vote", vote.pk)
+    else:
+        messages.error(request, _("Enter the motion put to the vote."))
+    return redirect(reverse("gatherings:detail", args=[item.gathering_id]) + "#agenda")
+
+
+def _vote_context(request: HttpRequest, vote: Vote) -> dict[str, Any]:
+    g = vote.gathering
+    manage = selectors.can_manage(request.user, g)
+    ballots = {b.person_id: b for b in vote.ballots.select_related("person")}
+    present = services._in_room_ids(g)
+    voters = [
+        {"entry": e, "ballot": ballots.get(e.person_id), "present": e.person_id in present}
+        for e in g.roster.filter(capacity=RosterEntry.Capacity.VOTING_MEMBER).select_related(
+            "person"
+        )
+    ]
+    me = viewer_for(request.user).person_id
+    return {
+        "vote": vote,
+        "g": g,
+        "can_manage": manage,
+        "voters": voters,
+        "cast": sum(1 for b in ballots.values() if b.option in services.CASTABLE),
+        "rule": THRESHOLDS.get(vote.threshold_rule),
+        "quorum": services.quorum(g),
+        "counts_form": forms.CountsForm() if vote.mode == Vote.Mode.COUNTS else None,
+        "my_voter": next((x for x in voters if x["entry"].person_id == me), None),  # type: ignore[union-attr]
+        "options": [("yes", _("Yes")), ("no", _("No")), ("abstain", _("Abstain"))],
+    }
+
+
+def _vote_for_page(request: HttpRequest, pk: int) -> Vote:
+    """Office staff see open votes; the voting members of the meeting too (to cast)."""
+    try:
+        vote = Vote.objects.select_related("gathering", "agenda_item").get(
+            pk=pk, gathering__in=selectors.gatherings_visible_to(request.user)
+        )
+    except (Vote.DoesNotExist, ValueError):
+        raise Http404 from None
+    if vote.closed_at is None and not (
+        selectors.can_manage(request.user, vote.gathering)
+        or selectors.roster_entry_of(request.user, vote.gathering)
+    ):
+        raise Http404
+    return vote
+
+
+@login_required
+def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = _vote_for_page(request, pk)
+    if request.method == "POST" and vote.closed_at is None:
+        manage = selectors.can_manage(request.user, vote.gathering)
+        try:
+            if manage and request.POST.get("person"):
+                person = Person.objects.get(pk=request.POST["person"], congress_id=vote.congress_id)
+            else:
+                person = _person(request)
+            services.ballot_cast(
+                vote=vote, person=person, option=request.POST.get("option", ""), by=request.user
+            )
+        except (Person.DoesNotExist, ValueError):
+            messages.error(request, _("Choose a person on the roster."))
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Ballot recorded for %(name)s.") % {"name": person.name})
+        return redirect("gatherings:vote", vote.pk)
+    return render(request, "gatherings/vote.html", _vote_context(request, vote))
+
+
+@login_required
+def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check your answers, then close: closing is irreversible."""
+    vote = _vote_for_page(request, pk)
+    if not selectors.can_manage(request.user, vote.gathering) or vote.closed_at is not None:
+        raise Http404
+    counts_form = forms.CountsForm(request.POST or None) if vote.mode == Vote.Mode.COUNTS else None
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        counts = None
+        if counts_form is not None:
+            if not counts_form.is_valid():
+                context = _vote_context(request, vote)
+                context["counts_form"] = counts_form
+                return render(request, "gatherings/vote_close.html", context, status=400)
+            counts = services.Counts(**counts_form.cleaned_data)
+        try:
+            vote = services.vote_close(vote=vote, counts=counts, by=request.user)
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The vote is closed and the result recorded."))
+        return redirect("gatherings:vote", vote.pk)
+    context = _vote_context(request, vote)
+    if counts_form is not None:
+        context["counts_form"] = counts_form
+        if counts_form.is_bound and counts_form.is_valid():
+            context["confirm_counts"] = counts_form.cleaned_data
+    return render(request, "gatherings/vote_close.html", context)
+
+
+# --- checklist ------------------------------------------------------------------------------
+
+
+@login_required
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    g = selectors.gathering_for_user(request.user, pk)
+    manage = selectors.can_manage(request.user, g)
+    tasks = list(g.checklist.select_related("owner__person").order_by("due_on", "pk"))
+    uid = request.user.pk
+    if not manage:
+        tasks = [t for t in tasks if t.owner_id == uid]
+        if not tasks:
+            raise Http404
+    form = forms.ChecklistTaskForm(request.POST or None) if manage else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.checklist_task_add(
+                gathering=g, by=request.user, owner=request.user, **form.cleaned_data
+            )
+        except BusinessError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, _("The task is added."))
+            return redirect("gatherings:checklist", g.pk)
+    done = sum(1 for t in tasks if t.done_at)
+    return render(
+        request,
+        "gatherings/checklist.html",
+        {
+            "g": g,
+            "tasks": tasks,
+            "done": done,
+            "form": form,
+            "can_manage": manage,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def checklist_task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.checklist_task_for_user(request.user, pk)
+    services.checklist_task_done(task=task, done=task.done_at is None, by=request.user)
+    return redirect("gatherings:checklist", task.gathering_id)
+
+
+# --- calendar feeds -------------------------------------------------------------------------
+
+
+@login_required
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ical.feed_revoke(user=request.user)
+        messages.success(
+            request,
+            _("A new address is made. The old one no longer works: subscribe again with this one."),
+        )
+        return redirect("gatherings:my_calendar")
+    feed = ical.feed_for(request.user)
+    url = request.build_absolute_uri(reverse("gatherings:feed", args=[feed.token]))
+    return render(
+        request,
+        "gatherings/my_calendar.html",
+        {
+            "feed_url": url,
+            "webcal_url": "webcal://" + url.split("://", 1)[-1],
+            "gatherings": selectors.my_gatherings_ahead(
+                request.user, timezone.localdate(), days=366
+            ).order_by("starts_at")[:50],
+            "tasks": selectors.my_open_tasks(request.user).order_by("due_on")[:50],
+        },
+    )
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal feed: the secret in the URL is the only credential (phone calendars
+    cannot sign in)."""
+    row = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if row is None or not row.user.is_active:
+        raise Http404
+    response = HttpResponse(
+        ical.personal_calendar(row.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+def year_ics(request: HttpRequest, year: int) -> HttpResponse:
+    if not selectors.can_manage(request.user) or request.user.congress is None:  # type: ignore[union-attr]
+        raise Http404
+    body = ical.year_calendar(request.user.congress, year)  # type: ignore[union-attr, arg-type]
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gatherings-{year}.ics"'
+    return response
+
+
+__all__ = ["AgendaItem", "LeaveRequest"]
