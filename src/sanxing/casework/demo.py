@@ -1,0 +1,627 @@
+"""The demo congress's casework: for each year of activity, the suggestions of that year's
+congress session (about 900) with replies in every state — on time and late, every class,
+satisfied and not, some handled a second time, some still open and overdue — and a few
+hundred letters and visits.
+
+Rows are built in memory and bulk-inserted (thousands of items through the services one by
+one would take minutes); every date is computed with the same rules as the services, and each
+item gets the timeline the services would have written. Historical (audit) rows are not made
+for demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sanxing.casework import kinds
+from sanxing.casework.kinds import EvaluationValue, Kind, Purpose, Topic, spec_for
+from sanxing.casework.models import (
+    Assignment,
+    Clock,
+    ContactRecord,
+    Evaluation,
+    Item,
+    ItemOriginator,
+    Reply,
+    SupervisionLog,
+    TimelineEvent,
+)
+from sanxing.casework.services import TRACKING_ALPHABET, TRACKING_LENGTH, workflow_for
+from sanxing.people.models import Organisation, Person, Role
+
+try:
+    from sanxing.demo.registry import DemoContext, register
+except ImportError:  # pragma: no cover - the demo app is part of the foundation
+    DemoContext = Any  # type: ignore[misc,assignment]
+    register = None  # type: ignore[assignment]
+
+SUGGESTIONS_PER_SESSION = 900
+LETTERS_PER_YEAR = 300
+
+TOPIC_TITLES = {
+    Topic.EDUCATION: ["增加公辦幼兒園學位", "規範校外培訓", "改善課後延時服務", "新建中學"],
+    Topic.HEALTH: ["緩解醫院排隊難", "加強社區衛生服務中心建設", "推進醫保異地結算"],
+    Topic.ELDERLY: ["建設社區老年食堂", "發展居家養老服務", "加裝既有住宅電梯"],
+    Topic.TRANSPORT: ["優化公交線路", "緩解學校周邊交通擁堵", "增設停車位", "改造背街小巷"],
+    Topic.HOUSING: ["推進老舊小區改造", "規範物業管理", "解決房產證辦理難"],
+    Topic.ENVIRONMENT: ["治理河道污染", "整治餐飲油煙擾民", "加強噪聲管控"],
+    Topic.URBAN: ["推進垃圾分類", "規範占道經營", "完善城市照明"],
+    Topic.EMPLOYMENT: ["促進高校畢業生就業", "擴大靈活就業人員社保覆蓋"],
+    Topic.BUSINESS: ["清理拖欠企業賬款", "優化審批流程", "支持中小企業融資"],
+    Topic.RURAL: ["改善農村道路", "發展鄉村特色產業", "提升農村飲水安全"],
+    Topic.SAFETY: ["加強校園食品安全監管", "整治電動自行車充電隱患"],
+    Topic.JUSTICE: ["破解執行難", "加強基層法律服務"],
+    Topic.CULTURE: ["建設全民健身場地", "開放學校體育場館"],
+}
+LETTER_TITLES = [
+    "小區漏水無人維修",
+    "拖欠農民工工資",
+    "房屋徵收補償爭議",
+    "噪聲擾民",
+    "物業服務糾紛",
+    "社保待遇核定",
+    "宅基地糾紛",
+    "對法院判決不服",
+]
+SURNAMES = "王李張劉陳楊趙黃周吳徐孫胡朱高林何郭馬羅"
+GIVEN = "偉芳娜秀英敏靜麗強磊軍洋勇艷傑娟濤明超蘭霞平剛桂"
+
+
+class Builder:
+    def __init__(self, ctx: Any):
+        from sanxing.workcal.calendar import current_calendar
+
+        self.ctx = ctx
+        self.rng = ctx.rng
+        self.today: dt.date = ctx.today
+        self.congress = ctx.congress
+        self.calendar = current_calendar()
+        self.clerk = ctx.accounts.get("clerk")
+        self.handler_user = ctx.accounts.get("handler")
+        self.deputy_user = ctx.accounts.get("deputy")
+        self.units = list(
+            Organisation.objects.filter(
+                congress=self.congress, kind=Organisation.Kind.HANDLING_UNIT
+            ).order_by("pk")
+        )
+        self.deputies = list(
+            Person.objects.filter(
+                congress=self.congress,
+                roles__kind=Role.Kind.DEPUTY,
+                roles__term=ctx.term,
+                roles__deleted_at__isnull=True,
+            )
+            .distinct()
+            .order_by("pk")
+        ) or list(
+            Person.objects.filter(congress=self.congress, roles__kind=Role.Kind.DEPUTY)
+            .distinct()
+            .order_by("pk")
+        )
+        self.leaders = list(
+            Person.objects.filter(
+                congress=self.congress,
+                roles__kind__in=Role.LEADER_KINDS,
+                roles__ends_on__isnull=True,
+            ).distinct()
+        )
+        self.numbers: dict[tuple[str, int], int] = {}
+        self.items: list[Item] = []
+        self.plans: list[dict[str, Any]] = []
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def due(self, start: dt.date, period: str, extend_by: int = 0) -> tuple[dt.date, bool]:
+        from sanxing.workcal.periods import compute_deadline
+
+        d = compute_deadline(
+            start=start, period=period, calendar=self.calendar, extend_by=extend_by
+        )
+        return d.due, d.provisional
+
+    def number(self, kind: str, year: int) -> int:
+        key = (kind, year)
+        self.numbers[key] = self.numbers.get(key, 0) + 1
+        return self.numbers[key]
+
+    def days(self, low: int, high: int) -> dt.timedelta:
+        return dt.timedelta(days=self.rng.randint(low, high))
+
+    def at(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(9 + self.rng.randint(0, 8)), tzinfo=dt.UTC)
+
+    def unit_of_handler_persona(self) -> Organisation | None:
+        if self.handler_user is None or self.handler_user.person_id is None:
+            return None
+        role = Role.objects.filter(
+            person_id=self.handler_user.person_id, kind=Role.Kind.HANDLER
+        ).first()
+        return role.organisation if role else None
+
+    # -- suggestions ------------------------------------------------------------------------
+
+    def session_dates(self) -> list[dt.date]:
+        year = self.today.year if self.today.month >= 3 else self.today.year - 1
+        return [dt.date(year - k, 1, 12 + self.rng.randint(0, 20)) for k in range(self.ctx.scale)]
+
+    def build(self) -> None:
+        if not self.units or not self.deputies:
+            self.ctx.log("    casework: no handling units or deputies; skipped")
+            return
+        for kind in kinds.SPECS:
+            workflow_for(self.congress, kind)
+        own_unit = self.unit_of_handler_persona()
+        for session in self.session_dates():
+            for n in range(SUGGESTIONS_PER_SESSION):
+                self.suggestion(session, n, own_unit)
+        for k in range(self.ctx.scale):
+            for _n in range(LETTERS_PER_YEAR):
+                self.letter(self.today - dt.timedelta(days=365 * k) - self.days(0, 364))
+        self.flush()
+        self.ctx.log(
+            f"    casework: {len(self.plans)} suggestions, "
+            f"{sum(1 for i in self.items if i.kind == Kind.LETTER)} letters"
+        )
+
+    def suggestion(self, session: dt.date, n: int, own_unit: Organisation | None) -> None:
+        rng = self.rng
+        topic = rng.choice(list(TOPIC_TITLES))
+        title = f"關於{rng.choice(TOPIC_TITLES[topic])}的建議"
+        submitted = session + self.days(0, 4)
+        registered = submitted + self.days(7, 20)
+        if registered > self.today:
+            return
+        assigned = registered + self.days(3, 10)
+        item = Item(
+            congress=self.congress,
+            kind=Kind.SUGGESTION,
+            year=submitted.year,
+            number=self.number(Kind.SUGGESTION, submitted.year),
+            title=title,
+            content=f"{title}。具體意見如下：……",
+            topic=topic,
+            channel=kinds.Channel.SESSION,
+            submitted_on=submitted,
+            registered_on=registered,
+            state=kinds.REGISTERED,
+            is_hard=rng.random() < 0.1,
+            public_disclosure_agreed=rng.random() < 0.6,
+        )
+        plan: dict[str, Any] = {"item": item, "events": []}
+        self.items.append(item)
+        self.plans.append(plan)
+        lead_deputy = (
+            self.deputy_user.person
+            if self.deputy_user is not None and n % 150 == 0
+            else rng.choice(self.deputies)
+        )
+        co_signers = rng.sample(self.deputies, k=min(len(self.deputies), rng.choice((0, 0, 1, 2))))
+        deputies = [lead_deputy, *[p for p in co_signers if p.pk != lead_deputy.pk]]
+        plan["originators"] = [
+            ItemOriginator(congress=self.congress, person=p, is_lead=i == 0)
+            for i, p in enumerate(deputies)
+        ]
+        plan["events"] += [
+            ("submit", "", "", submitted, ""),
+            ("register", kinds.SUBMITTED, kinds.REGISTERED, registered, ""),
+        ]
+        if assigned > self.today:
+            return
+        lead_unit = own_unit if (own_unit and n % 12 == 0) else rng.choice(self.units)
+        co_units = [
+            u for u in rng.sample(self.units, k=rng.choice((0, 0, 0, 1, 2))) if u != lead_unit
+        ]
+        spec = spec_for(Kind.SUGGESTION)
+        reply_rule = spec.clock("reply_hard" if item.is_hard else Purpose.REPLY)
+        lead = Assignment(
+            congress=self.congress, unit=lead_unit, role=Assignment.Role.LEAD, assigned_on=assigned
+        )
+        cos = [
+            Assignment(
+                congress=self.congress, unit=u, role=Assignment.Role.CO, assigned_on=assigned
+            )
+            for u in co_units
+        ]
+        plan["assignments"] = [lead, *cos]
+        plan["clocks"] = []
+        item.state = kinds.ASSIGNED
+        plan["events"].append(
+            ("assign", kinds.REGISTERED, kinds.ASSIGNED, assigned, lead_unit.name)
+        )
+        accepted = assigned + self.days(1, 4)
+        for a in plan["assignments"]:
+            window_rule = spec.clock(Purpose.RETURN_WINDOW)
+            due, prov = self.due(assigned, window_rule.period)
+            stop = accepted if accepted <= self.today else None
+            a.accepted_on = stop
+            plan["clocks"].append(
+                self.clock(a, Purpose.RETURN_WINDOW, window_rule, assigned, due, prov, stop)
+            )
+        reply_due, prov = self.due(assigned, reply_rule.period)
+        # When the lead unit replies: mostly on time, some late, some not yet.
+        roll = rng.random()
+        if roll < 0.82:
+            replied = assigned + self.days(25, max(26, (reply_due - assigned).days - 2))
+        elif roll < 0.92:
+            replied = reply_due + self.days(3, 40)
+        else:
+            replied = reply_due + self.days(60, 200)  # still open, well overdue
+        replied_on = replied if replied <= self.today else None
+        plan["clocks"].append(
+            self.clock(lead, Purpose.REPLY, reply_rule, assigned, reply_due, prov, replied_on)
+        )
+        for co in cos:
+            rule = spec.clock(Purpose.CO_OPINION)
+            due, p = self.due(assigned, rule.period)
+            opinion = assigned + self.days(10, 35)
+            plan["clocks"].append(
+                self.clock(
+                    co,
+                    Purpose.CO_OPINION,
+                    rule,
+                    assigned,
+                    due,
+                    p,
+                    opinion if opinion <= self.today else None,
+                )
+            )
+            if opinion <= self.today:
+                plan.setdefault("replies", []).append(
+                    (
+                        co,
+                        Reply(
+                            congress=self.congress,
+                            round=1,
+                            text="協辦意見：同意主辦單位意見，並將配合落實。",
+                            reply_class="",
+                            signed_by=f"{co.unit.name}辦公室",
+                            sent_on=opinion,
+                            submitted_by=self.clerk,
+                        ),
+                    )
+                )
+        if replied_on is None:
+            return
+        contact = max(assigned, replied_on - self.days(3, 20))
+        plan.setdefault("contacts", []).append(
+            (
+                lead,
+                ContactRecord(
+                    congress=self.congress,
+                    contacted_on=contact,
+                    method=rng.choice(ContactRecord.Method.values),
+                    note="與代表當面溝通辦理意見。",
+                    recorded_by=self.clerk,
+                ),
+            )
+        )
+        self.reply_and_evaluate(plan, lead, replied_on, round_=1)
+        if rng.random() < 0.03 and self.leaders:
+            item.is_key_supervised = True
+            item.supervising_leader = rng.choice(self.leaders)
+            plan.setdefault("supervision", []).append(
+                SupervisionLog(
+                    congress=self.congress,
+                    on=assigned + self.days(20, 60),
+                    method=SupervisionLog.Method.PHONE,
+                    note="電話了解辦理進度。",
+                    by=self.clerk,
+                )
+            )
+
+    def reply_and_evaluate(
+        self, plan: dict[str, Any], lead: Assignment, replied_on: dt.date, round_: int
+    ) -> None:
+        rng = self.rng
+        item: Item = plan["item"]
+        spec = spec_for(Kind.SUGGESTION)
+        cls = rng.choices(["A", "B", "C", "D"], weights=[45, 35, 15, 5])[0]
+        committed = replied_on + self.days(90, 300) if cls == "B" else None
+        plan.setdefault("replies", []).append(
+            (
+                lead,
+                Reply(
+                    congress=self.congress,
+                    round=round_,
+                    text=f"關於「{item.title}」的答復：經研究，{spec.reply_class_label(cls)}。",
+                    reply_class=cls,
+                    committed_on=committed,
+                    signed_by=f"{lead.unit.name}主要負責人",
+                    sent_on=replied_on,
+                    submitted_by=self.clerk,
+                ),
+            )
+        )
+        before = item.state
+        item.state = kinds.REPLIED
+        plan["events"].append(
+            ("reply", before, kinds.REPLIED, replied_on, f"{lead.unit.name} · {cls}")
+        )
+        if committed:
+            rule = spec.clock(Purpose.REPLY)
+            plan["clocks"].append(
+                Clock(
+                    congress=self.congress,
+                    assignment=lead,
+                    purpose=Purpose.COMMITMENT,
+                    round=round_,
+                    period="",
+                    rule_code=rule.code,
+                    article=str(rule.article),
+                    started_on=replied_on,
+                    due_on=committed,
+                    stopped_on=None,
+                )
+            )
+        form_rule = spec.clock(Purpose.EVALUATION_FORM)
+        form_due, prov = self.due(replied_on, form_rule.period)
+        evaluated = replied_on + self.days(5, 30)
+        returned = rng.random() < 0.9 and evaluated <= self.today
+        form = Clock(
+            congress=self.congress,
+            assignment=None,
+            purpose=Purpose.EVALUATION_FORM,
+            round=round_,
+            period=form_rule.period,
+            rule_code=form_rule.code,
+            article=str(form_rule.article),
+            started_on=replied_on,
+            due_on=form_due,
+            provisional=prov,
+            stopped_on=evaluated if returned else None,
+        )
+        if returned:
+            form.elapsed_days = (evaluated - replied_on).days
+        plan["clocks"].append(form)
+        if not returned:
+            return
+        weights = [70, 24, 6] if round_ == 1 else [50, 40, 10]
+        value = rng.choices(
+            [
+                EvaluationValue.SATISFIED,
+                EvaluationValue.BASICALLY_SATISFIED,
+                EvaluationValue.UNSATISFIED,
+            ],
+            weights=weights,
+        )[0]
+        lead_deputy = plan["originators"][0].person
+        plan.setdefault("evaluations", []).append(
+            Evaluation(
+                congress=self.congress,
+                person=lead_deputy,
+                round=round_,
+                value=value,
+                comment="希望進一步加大落實力度。" if value == EvaluationValue.UNSATISFIED else "",
+                evaluated_on=evaluated,
+            )
+        )
+        if value == EvaluationValue.UNSATISFIED and round_ == 1:
+            item.round = 2
+            item.state = kinds.REHANDLING
+            plan["events"].append(
+                ("evaluate", kinds.REPLIED, kinds.REHANDLING, evaluated, str(value.label))
+            )
+            rule = spec.clock(Purpose.REHANDLE)
+            due, p = self.due(evaluated, rule.period)
+            second = evaluated + self.days(15, 45)
+            second_on = second if second <= self.today else None
+            plan["clocks"].append(
+                self.clock(lead, Purpose.REHANDLE, rule, evaluated, due, p, second_on, round_=2)
+            )
+            if second_on:
+                self.reply_and_evaluate(plan, lead, second_on, round_=2)
+            return
+        item.state = kinds.CLOSED
+        item.closed_on = evaluated
+        plan["events"].append(
+            ("evaluate", kinds.REPLIED, kinds.CLOSED, evaluated, str(value.label))
+        )
+
+    def clock(
+        self,
+        assignment: Assignment | None,
+        purpose: str,
+        rule: kinds.ClockRule,
+        start: dt.date,
+        due: dt.date,
+        provisional: bool,
+        stopped: dt.date | None,
+        round_: int = 1,
+    ) -> Clock:
+        clock = Clock(
+            congress=self.congress,
+            assignment=assignment,
+            purpose=purpose,
+            round=round_,
+            period=rule.period,
+            rule_code=rule.code,
+            article=str(rule.article),
+            started_on=start,
+            due_on=due,
+            provisional=provisional,
+            stopped_on=stopped,
+        )
+        if stopped is not None:
+            clock.stopped_on = max(stopped, start)
+            clock.elapsed_days = (clock.stopped_on - start).days
+        return clock
+
+    # -- letters ------------------------------------------------------------------------------
+
+    def letter(self, received: dt.date) -> None:
+        rng = self.rng
+        spec = spec_for(Kind.LETTER)
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        item = Item(
+            congress=self.congress,
+            kind=Kind.LETTER,
+            year=received.year,
+            title=rng.choice(LETTER_TITLES),
+            content="來信反映：……",
+            topic=rng.choice(list(Topic)),
+            channel=rng.choice(
+                [
+                    kinds.Channel.LETTER,
+                    kinds.Channel.VISIT,
+                    kinds.Channel.EMAIL,
+                    kinds.Channel.WEB,
+                    kinds.Channel.PHONE,
+                ]
+            ),
+            submitted_on=received,
+            state=kinds.RECEIVED,
+            petitioner_name=name,
+            petitioner_phone=f"13{rng.randint(100000000, 999999999)}",
+            tracking_code="".join(
+                secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH)
+            ),
+        )
+        plan: dict[str, Any] = {
+            "item": item,
+            "events": [("receive", "", "", received, "")],
+            "clocks": [],
+        }
+        self.items.append(item)
+        self.plans.append(plan)
+        rule = spec.clock(Purpose.REGISTER)
+        due, prov = self.due(received, rule.period)
+        accepted = received + self.days(2, 16)
+        accepted_on = accepted if accepted <= self.today else None
+        plan["clocks"].append(
+            self.clock(None, Purpose.REGISTER, rule, received, due, prov, accepted_on)
+        )
+        if accepted_on is None:
+            return
+        if rng.random() < 0.15:
+            item.state = kinds.REDIRECTED
+            item.closed_on = accepted_on
+            plan["events"].append(
+                (
+                    "redirect",
+                    kinds.RECEIVED,
+                    kinds.REDIRECTED,
+                    accepted_on,
+                    "告知向有權處理的機關提出",
+                )
+            )
+            return
+        item.number = self.number(Kind.LETTER, received.year)
+        item.registered_on = accepted_on
+        item.state = kinds.ACCEPTED
+        plan["events"].append(("accept", kinds.RECEIVED, kinds.ACCEPTED, accepted_on, ""))
+        rule = spec.clock(Purpose.HANDLE)
+        extended = 30 if rng.random() < 0.08 else 0
+        due, prov = self.due(accepted_on, rule.period, extended)
+        answered = accepted_on + self.days(20, 75 + extended)
+        answered_on = answered if answered <= self.today else None
+        handle = self.clock(None, Purpose.HANDLE, rule, accepted_on, due, prov, answered_on)
+        handle.extended_days = extended
+        plan["clocks"].append(handle)
+        if answered_on is None:
+            return
+        outcome = rng.choices(["support", "explain", "reject"], weights=[35, 50, 15])[0]
+        plan.setdefault("replies", []).append(
+            (
+                None,
+                Reply(
+                    congress=self.congress,
+                    round=1,
+                    text="經調查核實，答復如下：……",
+                    reply_class=outcome,
+                    signed_by="信訪室",
+                    sent_on=answered_on,
+                    submitted_by=self.clerk,
+                ),
+            )
+        )
+        item.state = kinds.ANSWERED
+        plan["events"].append(
+            ("answer", kinds.ACCEPTED, kinds.ANSWERED, answered_on, spec.reply_class_label(outcome))
+        )
+        rule = spec.clock(Purpose.REVIEW_REQUEST)
+        due, prov = self.due(answered_on, rule.period)
+        window_closed = due < self.today
+        plan["clocks"].append(
+            self.clock(
+                None,
+                Purpose.REVIEW_REQUEST,
+                rule,
+                answered_on,
+                due,
+                prov,
+                due if window_closed else None,
+            )
+        )
+        if window_closed:
+            item.state = kinds.CLOSED
+            item.closed_on = due
+            plan["events"].append(("close", kinds.ANSWERED, kinds.CLOSED, due, ""))
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        Item.objects.bulk_create(self.items, batch_size=500)
+        originators: list[ItemOriginator] = []
+        assignments: list[Assignment] = []
+        for plan in self.plans:
+            item = plan["item"]
+            for o in plan.get("originators", []):
+                o.item = item
+                originators.append(o)
+            for a in plan.get("assignments", []):
+                a.item = item
+                assignments.append(a)
+        ItemOriginator.objects.bulk_create(originators, batch_size=500)
+        Assignment.objects.bulk_create(assignments, batch_size=500)
+        clocks: list[Clock] = []
+        replies: list[Reply] = []
+        evaluations: list[Evaluation] = []
+        contacts: list[ContactRecord] = []
+        logs: list[SupervisionLog] = []
+        events: list[TimelineEvent] = []
+        actor = self.clerk
+        for plan in self.plans:
+            item = plan["item"]
+            for c in plan.get("clocks", []):
+                c.item = item
+                clocks.append(c)
+            for assignment, r in plan.get("replies", []):
+                r.item, r.assignment = item, assignment
+                replies.append(r)
+            for e in plan.get("evaluations", []):
+                e.item = item
+                evaluations.append(e)
+            for assignment, c in plan.get("contacts", []):
+                c.item, c.assignment = item, assignment
+                contacts.append(c)
+            for log in plan.get("supervision", []):
+                log.item = item
+                logs.append(log)
+            for action, before, after, day, note in plan["events"]:
+                events.append(
+                    TimelineEvent(
+                        congress=self.congress,
+                        item=item,
+                        at=self.at(day),
+                        actor=actor,
+                        action=action,
+                        from_state=before,
+                        to_state=after,
+                        note=note,
+                    )
+                )
+        Clock.objects.bulk_create(clocks, batch_size=500)
+        Reply.objects.bulk_create(replies, batch_size=500)
+        Evaluation.objects.bulk_create(evaluations, batch_size=500)
+        ContactRecord.objects.bulk_create(contacts, batch_size=500)
+        SupervisionLog.objects.bulk_create(logs, batch_size=500)
+        TimelineEvent.objects.bulk_create(events, batch_size=500)
+
+
+def build(ctx: Any) -> None:
+    Builder(ctx).build()
+
+
+if register is not None:
+    register("casework", order=50, build=build)

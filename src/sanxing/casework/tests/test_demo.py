@@ -1,0 +1,43 @@
+"""The demo year of casework: about 900 suggestions in every state, and letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sanxing.casework import kinds, selectors
+from sanxing.casework.kinds import Kind
+from sanxing.casework.models import Clock, Evaluation, Item
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_a_believable_year():
+    from sanxing.demo.registry import build_demo
+
+    today = dt.date(2026, 11, 28)
+    ctx = build_demo(today=today, log=lambda _m: None, only=["people", "casework"])
+    suggestions = Item.objects.filter(congress=ctx.congress, kind=Kind.SUGGESTION)
+    assert 800 <= suggestions.count() <= 900
+    states = set(suggestions.values_list("state", flat=True))
+    assert {kinds.ASSIGNED, kinds.REPLIED, kinds.CLOSED, kinds.REHANDLING} <= states
+    assert Evaluation.objects.filter(value="unsatisfied").exists()
+    assert Clock.objects.filter(stopped_on__isnull=True, due_on__lt=today).exists()
+    assert Item.objects.filter(kind=Kind.LETTER).count() >= 250
+    # The demo deputy and handler personas have something to do.
+    deputy = ctx.accounts["deputy"].person
+    assert suggestions.filter(originators__person=deputy).exists()
+    rows = selectors.rates(
+        selectors.RateQuery(
+            congress_id=ctx.congress.pk,
+            kind=Kind.SUGGESTION,
+            date_from=dt.date(2026, 1, 1),
+            date_to=dt.date(2026, 12, 31),
+            as_of=today,
+        )
+    )
+    total = rows[-1]
+    assert total.counts["assigned"] > 800
+    assert 0.5 < (total.on_time_rate or 0) < 1
+    assert total.counts["open_overdue"] > 0 and total.counts["unsatisfied"] > 0
