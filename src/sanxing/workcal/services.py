@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,8 +80,16 @@ def calendar_override_add(
             date=date, kind=kind, reason=reason, name=name.strip(), created_by=by
         )
         override._history_user = by  # type: ignore[attr-defined]
-        override.full_clean()
-        override.save()
+        override.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                override.save()
+        except IntegrityError:
+            # Someone corrected the same day a moment ago (workcal_override_unique).
+            raise BusinessError(
+                _("%(day)s already has a correction; remove it first.") % {"day": format_day(date)},
+                field="date",
+            ) from None
     return override
 
 
