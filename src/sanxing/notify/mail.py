@@ -24,10 +24,12 @@ def time_zone_for(user: Any) -> str:
     return getattr(congress, "time_zone", "") or settings.TIME_ZONE
 
 
-def subject_line(title: str) -> str:
+def subject_line(title: str, *, urgent: bool = False) -> str:
     """【三型机关】title — the app's short name in the active language, then the title."""
     # Subjects must be one line (headers): collapse any newline a title might carry.
     title = " ".join(title.split())
+    if urgent:
+        title = _("[Urgent] %(title)s") % {"title": title}
     return _("[%(app)s] %(title)s") % {"app": _("Sanxing"), "title": title}
 
 
@@ -51,7 +53,7 @@ def notice_email(notice: Notice) -> Any:
     with translation.override(language_for(user)), timezone.override(time_zone_for(user)):
         return _message(
             user,
-            subject_line(notice.title),
+            subject_line(notice.title, urgent=notice.urgent),
             "notice",
             {"notice": notice, "link": notice.absolute_url},
         )

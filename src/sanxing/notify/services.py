@@ -168,7 +168,7 @@ def notice_sms_deliver(*, notice: Notice) -> bool:
         logger.info("Notice %s: urgent, but the recipient has no mobile number", notice.pk)
         return False
     with translation.override(mail.language_for(notice.recipient)):
-        text = f"{mail.subject_line(notice.title)} {notice.absolute_url}"
+        text = f"{mail.subject_line(notice.title, urgent=True)} {notice.absolute_url}"
     message = get_sms_backend().send(phone, text[:SMS_MAX_LENGTH], notice=notice)
     if message.status != message.Status.SENT:
         Notice.objects.filter(pk=notice.pk).update(sms_state=Notice.SmsState.FAILED)

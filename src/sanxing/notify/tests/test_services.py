@@ -56,12 +56,18 @@ def test_an_instant_user_gets_an_email_over_smtp_in_their_language(
     assert zh["Subject"] == "【三型机关】通知"
     assert en["Subject"] == "[Sanxing] Notices"
     assert "http://127.0.0.1:8000/casework/42/" in smtp_server.text_of(zh)
-    assert "打开" in smtp_server.text_of(zh)
-    assert "Open it in the platform" in smtp_server.text_of(en)
+    assert "在平台中打开：http://127.0.0.1:8000/casework/42/" in smtp_server.text_of(zh)
+    assert "Open it in the platform: http://127.0.0.1:8000/casework/42/" in smtp_server.text_of(en)
     assert 'href="http://127.0.0.1:8000/casework/42/"' in smtp_server.text_of(en, "html")
     assert {n.pk for n in notices} == set(
         Notice.objects.filter(email_state=Notice.EmailState.SENT).values_list("pk", flat=True)
     )
+
+
+def test_an_urgent_email_says_so_in_the_subject(world, smtp_server):
+    (notice,) = send([world.deputy], urgent=True)
+    services.notice_email_deliver(notice=notice)
+    assert smtp_server.wait_for(1)[0]["Subject"] == "【三型机关】【紧急】建议交办"
 
 
 def test_delivery_is_claimed_so_a_notice_is_never_sent_twice(world, smtp_server):
@@ -150,7 +156,7 @@ def test_an_urgent_notice_is_texted_to_users_who_want_sms(world, immediate_tasks
 
     (sms,) = SmsMessage.objects.all()
     assert sms.phone == "13900002222"
-    assert "建议交办" in sms.text
+    assert sms.text.startswith("【三型机关】【紧急】建议交办 http://127.0.0.1:8000/notices/")
     assert sms.status == SmsMessage.Status.SENT
     assert "139****2222" in caplog.text
     states = dict(Notice.objects.values_list("recipient__username", "sms_state"))
