@@ -261,8 +261,8 @@ class Deadline:
         if self.extend_by:
             parts.append(
                 ngettext(
-                    "%(days)d day not counted (RULES §1.7) extends the period.",
-                    "%(days)d days not counted (RULES §1.7) extend the period.",
+                    "%(days)d day not counted (a pause or hearing time) extends the period.",
+                    "%(days)d days not counted (a pause or hearing time) extend the period.",
                     self.extend_by,
                 )
                 % {"days": self.extend_by}
