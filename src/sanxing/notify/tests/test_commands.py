@@ -12,6 +12,7 @@ from django_tasks import TaskResultStatus, task_backends
 
 from sanxing.notify import periodic, services
 from sanxing.notify.models import Notice
+from sanxing.notify.testing import free_port
 from sanxing.notify.worklist import unread_for_home
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,12 @@ def test_home_gets_recent_unread_notices(world):
     assert set(items[0]) == {"title", "url", "due_on", "rule", "kind"}
     assert items[0]["kind"] == "notice:casework.due"
     assert unread_for_home(world.outsider, dt.date(2026, 11, 27)) == []
+
+
+def test_test_email_checks_the_mail_settings(smtp_server, settings):
+    assert "sent to ops@example.test" in run("notices", "test-email", "--to", "ops@example.test")
+    assert smtp_server.wait_for(1)[0]["To"] == "ops@example.test"
+
+    settings.EMAIL_PORT = free_port()
+    with pytest.raises(CommandError, match="could not send"):
+        call_command("notices", "test-email", "--to", "ops@example.test")
