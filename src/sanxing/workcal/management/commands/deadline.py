@@ -2,7 +2,8 @@
 
 ``sanxing deadline -`` reads ``FROM PERIOD`` lines on stdin and answers one line per input
 line (blank lines and ``#`` comments are skipped). Output: the ISO due date, a space, the
-explanation (English unless ``--language``). Bad lines are reported on stderr with their line
+explanation (English unless ``--language``); ``--calendar package`` uses the chinesecalendar
+package alone, with no database. Bad lines are reported on stderr with their line
 number; the command keeps going and exits non-zero at the end if any line failed."""
 
 from __future__ import annotations
@@ -25,12 +26,22 @@ class Command(BaseCommand):
         parser.add_argument("start", help="start date YYYY-MM-DD, or - to read lines on stdin")
         parser.add_argument("period", nargs="?", help="15d, 5wd, 3m or 1y")
         parser.add_argument(
+            "--calendar",
+            choices=["database", "package"],
+            default="database",
+            help="database: the office's calendar (default); package: the chinesecalendar "
+            "package's official schedules alone, without a database",
+        )
+        parser.add_argument(
             "--language", default="en", help="language of the explanation (en, zh-hans, zh-hant)"
         )
 
     def handle(self, *args, **options) -> None:
         with translation.override(options["language"] or "en"):
-            calendar = current_calendar()
+            if options["calendar"] == "package":
+                calendar = WorkingCalendar.from_chinesecalendar()
+            else:
+                calendar = current_calendar()
             if options["start"] == "-":
                 self._stdin(calendar, options.get("stdin") or sys.stdin)
                 return
