@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from sanxing.notify.testing import smtp_server  # noqa: F401  (a real SMTP server on loopback)
 from sanxing.people.testing import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 at production strength costs seconds per world; tests need no such strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

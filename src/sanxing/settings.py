@@ -230,6 +230,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sanxing@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Daily digests go out at this local hour or later (`sanxing periodic` runs every few minutes).
+NOTICE_DIGEST_HOUR = env_int("NOTICE_DIGEST_HOUR", 7)
+
 # SMS: an interface with a logging backend by default (sanxing.notify.sms).
 SMS_BACKEND = env_str("SMS_BACKEND", "sanxing.notify.sms.LoggingSmsBackend")
 
