@@ -40,7 +40,9 @@ def closed_vote(meeting: Meeting):
 
 
 def test_vote_detail_follows_the_contract(meeting: Meeting, closed_vote):
-    response = client_for(meeting.world.clerk).get(f"/api/v1/votes/{closed_vote.pk}")
+    response = client_for(meeting.world.clerk).get(
+        f"/api/v1/votes/{closed_vote.pk}", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["body_size"] == 5 and body["present"] == 3

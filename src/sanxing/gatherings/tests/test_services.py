@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from sanxing.core.errors import BusinessError
 from sanxing.gatherings import services
@@ -359,7 +360,8 @@ def test_clone_keeps_the_agenda_and_rebuilds_the_roster(meeting: Meeting):
 
 def test_checklist_from_the_template_with_working_days(meeting: Meeting):
     w = meeting.world
-    tasks = services.checklist_generate(gathering=meeting.gathering, by=w.clerk)
+    with translation.override("en"):
+        tasks = services.checklist_generate(gathering=meeting.gathering, by=w.clerk)
     assert len(tasks) == 9
     by_offset = {t.offset_days: t for t in tasks}
     # 18 Dec 2026 is a Friday; 7 working days before is Wednesday 9 December

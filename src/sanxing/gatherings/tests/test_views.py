@@ -252,3 +252,17 @@ def test_agenda_item_with_votes_cannot_be_deleted_from_the_page(meeting: Meeting
     response = c.post(reverse("gatherings:agenda_delete", args=[item.pk]), follow=True)
     assert item.__class__.objects.filter(pk=item.pk).exists()
     assert response.status_code == 200
+
+
+def test_pages_speak_the_users_language(meeting: Meeting):
+    w = meeting.world
+    c = client_for(w.clerk)
+    url = reverse("gatherings:detail", args=[meeting.gathering.pk])
+    zh = c.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "议程" in zh and "2026年12月18日" in zh
+    w.clerk.language = "zh-hant"
+    w.clerk.save(update_fields=["language"])
+    assert "議程" in c.get(url).content.decode()
+    w.clerk.language = "en"
+    w.clerk.save(update_fields=["language"])
+    assert "Agenda" in c.get(url).content.decode()
