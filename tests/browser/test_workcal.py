@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from sanxing.workcal.testing import ensure_official_calendar
 from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
 
 
-def _official_calendar() -> None:
-    # Another transactional test may have flushed the rows the data migration seeded.
-    from sanxing.workcal.calendar import invalidate
-    from sanxing.workcal.models import CalendarDay, CalendarYear
-    from sanxing.workcal.seed import seed_years
-
-    seed_years(day_model=CalendarDay, year_model=CalendarYear)
-    invalidate()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_clerk_computes_a_month_from_31_january(page, world):
-    _official_calendar()
+    ensure_official_calendar()  # another transactional test may have flushed the seed
     login(page, "clerk")
     page.goto(page.base_url + "/calendar/2026/")
     assert page.locator(".wc-month").count() == 12

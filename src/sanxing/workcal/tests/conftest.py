@@ -1,5 +1,7 @@
 import pytest
 
+from sanxing.workcal.testing import official_calendar_fixture
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
@@ -9,16 +11,5 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def official_calendar(request):
-    """The seeded 2004–2026 schedules. A transactional test (here or in another app) flushes
-    the tables the data migration filled, so put them back when they are missing."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
-        return
-    transactional = marker.kwargs.get("transaction", False)
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    from sanxing.workcal.calendar import invalidate
-    from sanxing.workcal.models import CalendarDay, CalendarYear
-    from sanxing.workcal.seed import seed_years
-
-    seed_years(day_model=CalendarDay, year_model=CalendarYear)
-    invalidate()
+    """The seeded 2004–2026 schedules, put back if a transactional test flushed them."""
+    official_calendar_fixture(request)
