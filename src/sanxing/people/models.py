@@ -158,6 +158,8 @@ class Person(SoftDeleteModel):
         help_text=_("Deputies and committee members are listed on the public portal."),
     )
     history = HistoricalRecords()
+    # Shown as changed in a record's history, never with their values (web.history).
+    history_private_fields = ("id_number", "mobile")
 
     class Meta:
         verbose_name = _("person")

@@ -36,6 +36,9 @@ def history_rows(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
     if not records:
         return []
     model = records[0].instance_type
+    # Personal data (ID numbers, phones) is named as changed but never shown here: unmasked
+    # viewing goes through the model's own logged view.
+    private = set(getattr(model, "history_private_fields", ()))
     pending: list[tuple[dict[str, Any], models.Field, Any, Any]] = []
     rows: list[dict[str, Any]] = []
     for index, record in enumerate(records[:limit]):
@@ -58,7 +61,10 @@ def history_rows(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
                     continue
                 entry = {"field": str(getattr(field, "verbose_name", change.field))}
                 row["changes"].append(entry)
-                pending.append((entry, field, change.old, change.new))
+                if change.field in private:
+                    entry["before"] = entry["after"] = _("(hidden)")
+                else:
+                    pending.append((entry, field, change.old, change.new))
         rows.append(row)
     _fill_values(pending)
     return rows
