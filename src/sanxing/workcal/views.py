@@ -56,7 +56,8 @@ def year_view(request: HttpRequest, year: int | None = None) -> HttpResponse:
     context = _year_context(request, shown)
     context["today"] = today
     if context["can_edit"]:
-        context["override_form"] = OverrideForm(initial={"date": f"{shown}-01-01"})
+        first = today if today.year == shown else f"{shown}-01-01"
+        context["override_form"] = OverrideForm(initial={"date": first})
     return render(request, "workcal/year.html", context)
 
 
@@ -74,7 +75,7 @@ def deadline_view(request: HttpRequest) -> HttpResponse:
             )
         except ValueError as exc:
             error = str(exc)
-    context = {"deadline_form": form, "deadline": deadline, "error": error}
+    context = {"deadline_form": form, "deadline": deadline, "error": error, "standalone": True}
     template = "workcal/_deadline_result.html" if request.htmx else "workcal/deadline.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
