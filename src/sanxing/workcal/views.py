@@ -75,7 +75,12 @@ def deadline_view(request: HttpRequest) -> HttpResponse:
             )
         except ValueError as exc:
             error = str(exc)
-    context = {"deadline_form": form, "deadline": deadline, "error": error, "standalone": True}
+    context = {
+        "deadline_form": form,
+        "deadline": deadline,
+        "error": error,
+        "standalone": not request.htmx,
+    }  # type: ignore[attr-defined]
     template = "workcal/_deadline_result.html" if request.htmx else "workcal/deadline.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
