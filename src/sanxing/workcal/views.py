@@ -75,13 +75,14 @@ def deadline_view(request: HttpRequest) -> HttpResponse:
             )
         except ValueError as exc:
             error = str(exc)
+    partial = bool(getattr(request, "htmx", False))  # django-htmx's HtmxDetails
     context = {
         "deadline_form": form,
         "deadline": deadline,
         "error": error,
-        "standalone": not request.htmx,
-    }  # type: ignore[attr-defined]
-    template = "workcal/_deadline_result.html" if request.htmx else "workcal/deadline.html"  # type: ignore[attr-defined]
+        "standalone": not partial,
+    }
+    template = "workcal/_deadline_result.html" if partial else "workcal/deadline.html"
     return render(request, template, context)
 
 
