@@ -38,7 +38,7 @@ def test_clerk_assigns_handler_replies_deputy_evaluates(page):
     page.select_option("#id_lead_unit", str(world.unit.pk))
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator(".summary-list").first).to_contain_text("市教育局")
-    expect(page.locator("main")).to_contain_text("51")  # the article behind the reply deadline
+    expect(page.locator("main")).to_contain_text("代表法")  # the law behind the reply deadline
     page.locator("#confirm-assign").click()
     expect(page.locator(".banner-success")).to_contain_text("市教育局")
     page.context.clear_cookies()

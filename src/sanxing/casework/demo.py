@@ -27,7 +27,12 @@ from sanxing.casework.models import (
     SupervisionLog,
     TimelineEvent,
 )
-from sanxing.casework.services import TRACKING_ALPHABET, TRACKING_LENGTH, workflow_for
+from sanxing.casework.services import (
+    TRACKING_ALPHABET,
+    TRACKING_LENGTH,
+    _official,
+    workflow_for,
+)
 from sanxing.people.models import Organisation, Person, Role
 
 try:
@@ -348,7 +353,7 @@ class Builder:
                     round=round_,
                     period="",
                     rule_code=rule.code,
-                    article=str(rule.article),
+                    article=_official(rule.article),
                     started_on=replied_on,
                     due_on=committed,
                     stopped_on=None,
@@ -365,7 +370,7 @@ class Builder:
             round=round_,
             period=form_rule.period,
             rule_code=form_rule.code,
-            article=str(form_rule.article),
+            article=_official(form_rule.article),
             started_on=replied_on,
             due_on=form_due,
             provisional=prov,
@@ -436,7 +441,7 @@ class Builder:
             round=round_,
             period=rule.period,
             rule_code=rule.code,
-            article=str(rule.article),
+            article=_official(rule.article),
             started_on=start,
             due_on=due,
             provisional=provisional,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanxing.casework.kinds import SPECS, Channel, EvaluationValue, Kind, Topic
 from sanxing.casework.models import ContactRecord, SupervisionLog
@@ -40,7 +41,7 @@ def _deputies(congress_id: int | None):
 
 
 class SuggestionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("casework", "Title"), max_length=200)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea, required=False)
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     channel = forms.ChoiceField(
@@ -207,7 +208,7 @@ class LetterAnswerForm(forms.Form):
 
 class RatesForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Kind"),
+        label=pgettext_lazy("casework", "Kind"),
         choices=[(k.value, k.label) for k in Kind if k != Kind.IMPLEMENTATION],
         initial=Kind.SUGGESTION,
     )

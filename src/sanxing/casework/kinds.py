@@ -12,11 +12,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
     SUGGESTION = "suggestion", _("suggestion")
-    MOTION = "motion", _("motion")
+    MOTION = "motion", pgettext_lazy("casework", "motion")
     REVIEW_OPINION = "review_opinion", _("review opinion")
     LETTER = "letter", _("letter or visit")
     IMPLEMENTATION = "implementation", _("resolution or instruction to implement")
@@ -325,3 +326,12 @@ ACTION_LABELS = {
 
 def spec_for(kind: str) -> KindSpec:
     return SPECS[kind]
+
+
+def rule_article(code: str) -> Promise | str | None:
+    """The (lazily translated) legal basis of a registered rule code."""
+    for spec in SPECS.values():
+        for rule in spec.clocks.values():
+            if rule.code == code:
+                return rule.article
+    return None

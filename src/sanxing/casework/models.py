@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from sanxing.casework.kinds import Channel, EvaluationValue, Kind, Purpose, Topic, spec_for
@@ -28,7 +29,7 @@ class Workflow(SoftDeleteModel):
     ``kinds.SPECS`` on first use; an administrator may adjust them."""
 
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind of item"), max_length=20, choices=Kind.choices)
     history = HistoricalRecords()
 
     class Meta:
@@ -109,10 +110,10 @@ class Item(SoftDeleteModel):
     decision to implement."""
 
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind of item"), max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
-    title = models.CharField(_("title"), max_length=200)
+    number = models.PositiveIntegerField(pgettext_lazy("casework", "number"), null=True, blank=True)
+    title = models.CharField(pgettext_lazy("casework", "title"), max_length=200)
     content = models.TextField(_("content"), blank=True)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -385,6 +386,14 @@ class Clock(SoftDeleteModel):
     def is_open(self) -> bool:
         return self.stopped_on is None
 
+    @property
+    def article_display(self) -> str:
+        """The legal basis in the reader's language when the rule is still registered."""
+        from sanxing.casework.kinds import rule_article
+
+        article = rule_article(self.rule_code)
+        return self.article if article is None else str(article)
+
     def days_left(self, today: dt.date | None = None) -> int:
         """Days until due (negative when overdue); for a stopped clock, as of the stop."""
         on = self.stopped_on or today or timezone.localdate()
@@ -459,13 +468,15 @@ class Evaluation(SoftDeleteModel):
     )
     person = models.ForeignKey(Person, verbose_name=_("evaluated by"), on_delete=models.PROTECT)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
-    value = models.CharField(_("evaluation"), max_length=20, choices=EvaluationValue.choices)
+    value = models.CharField(
+        pgettext_lazy("casework", "evaluation"), max_length=20, choices=EvaluationValue.choices
+    )
     comment = models.TextField(_("comment"), blank=True)
     evaluated_on = models.DateField(_("evaluated on"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("evaluation")
+        verbose_name = pgettext_lazy("casework", "evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["item", "round"]
         constraints = [

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sanxing.casework.kinds import Purpose
+from sanxing.casework.kinds import Purpose, rule_article
 from sanxing.casework.models import Clock
 from sanxing.people.access import roles_in_force
 from sanxing.people.models import Organisation, Role, User
@@ -106,7 +106,9 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                 title=item.title,
                 purpose=clock.get_purpose_display(),
             )
-        body = format_lazy(_("Rule: {article}"), article=clock.article)
+        body = format_lazy(
+            _("Rule: {article}"), article=rule_article(clock.rule_code) or clock.article
+        )
         created = notice_send(
             recipients=recipients,
             kind="casework.deadline",

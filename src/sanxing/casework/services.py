@@ -9,9 +9,10 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sanxing.casework import kinds
@@ -185,12 +186,18 @@ def _start_clock(
         round=round,
         period=rule.period if due_on is None else "",
         rule_code=rule.code,
-        article=str(rule.article),
+        article=_official(rule.article),
         started_on=start,
         due_on=due,
         provisional=provisional,
     )
     return clock
+
+
+def _official(text: Any) -> str:
+    """The legal basis as stored: in the deployment's language, whoever's session it is."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def _stop_clocks(clocks: Iterable[Clock], *, on: dt.date, by: Any) -> None:
@@ -459,7 +466,7 @@ def preview_deadlines(*, item: Item, on: dt.date, is_hard: bool | None = None) -
                 "purpose": Purpose(purpose).label,
                 "period": rule.period,
                 "due_on": due,
-                "article": rule.article,
+                "article": str(rule.article),
                 "provisional": provisional,
             }
         )

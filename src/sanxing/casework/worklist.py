@@ -57,6 +57,6 @@ def casework_work(user: Any, today: dt.date) -> Iterator[Any]:
             title=f"{clock.item.reference} {clock.item.title} · {clock.get_purpose_display()}",
             url=reverse("casework:item", args=[clock.item_id]),
             due_on=clock.due_on,
-            rule=clock.article,
+            rule=clock.article_display,
             kind=clock.item.get_kind_display(),
         )

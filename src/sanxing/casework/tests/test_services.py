@@ -59,7 +59,7 @@ def test_assigning_starts_the_clocks_of_rules_section_2(world):
     clocks = {(c.purpose, c.assignment_id): c for c in Clock.objects.filter(item=item)}
     reply = clocks[(Purpose.REPLY, lead.pk)]
     assert reply.due_on == dt.date(2026, 4, 15)  # 3 months, a working day
-    assert "51" in reply.article
+    assert reply.rule_code == "suggestion.reply" and "第五十一条" in reply.article
     # 15 February 2026 falls in the Spring Festival holiday (15–23): the 24th.
     assert clocks[(Purpose.CO_OPINION, co.pk)].due_on == dt.date(2026, 2, 24)
     # 5 working days from Thursday 15 January 2026: 16, 19, 20, 21, 22.
