@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -115,13 +116,19 @@ def _deputies(on: dt.date) -> Q:
     return Q(kind=Role.Kind.DEPUTY)
 
 
+# The bodies whose heads attend without a vote (一府一委兩院), by organisation code; a
+# locality names its own with the GATHERINGS_ATTENDING_BODY_CODES setting.
+ATTENDING_BODY_CODES = ("gov", "supervision", "court", "procuratorate")
+
+
 def _heads_attending(on: dt.date) -> Q:
     """Heads of the government, supervisory commission, court and procuratorate attend the
-    committee without a vote (Art. 51): heads of top-level handling units."""
+    committee without a vote (Art. 51)."""
+    codes = getattr(settings, "GATHERINGS_ATTENDING_BODY_CODES", ATTENDING_BODY_CODES)
     return Q(
-        kind=Role.Kind.HEAD,
+        kind__in=(Role.Kind.HEAD, Role.Kind.UNIT_HEAD),
         organisation__kind=Organisation.Kind.HANDLING_UNIT,
-        organisation__parent__isnull=True,
+        organisation__code__in=codes,
     )
 
 

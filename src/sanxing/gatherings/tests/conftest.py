@@ -43,6 +43,8 @@ def add_members(world: World, names: list[str]) -> list[Person]:
 
 
 def add_government_head(world: World) -> Person:
+    world.government.code = "gov"
+    world.government.save(update_fields=["code"])
     head = Person.objects.create(congress=world.congress, name="市長")
     Role.objects.create(
         person=head,
