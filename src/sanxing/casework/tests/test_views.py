@@ -191,3 +191,28 @@ def test_petitioner_tracks_a_letter_with_the_code_only(client, world):
     body = r.content.decode()
     assert r.status_code == 200 and "小區漏水" in body and "私密內容" not in body
     assert "張三" not in body
+
+
+def test_item_page_queries_do_not_grow_with_history(client, world, django_assert_max_num_queries):
+    item, lead = assigned_suggestion(world, on=dt.date(2026, 3, 2))
+    client.force_login(world.clerk)
+    client.get(f"/casework/items/{item.pk}/")
+    with django_assert_max_num_queries(30) as before:
+        client.get(f"/casework/items/{item.pk}/")
+    for n in range(5):
+        services.supervision_log_add(item=item, method="phone", note=f"催辦{n}", by=world.clerk)
+    services.contact_record(
+        assignment=lead, contacted_on=dt.date(2026, 3, 5), method="phone", by=world.handler
+    )
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        r = client.get(f"/casework/items/{item.pk}/")
+    assert "催辦4" in r.content.decode()
+
+
+def test_admin_can_open_the_workflow(client, world):
+    registered_suggestion(world, on=dt.date(2026, 5, 1))
+    client.force_login(world.admin)
+    from sanxing.casework.models import Workflow
+
+    workflow = Workflow.objects.get(kind="suggestion")
+    assert client.get(f"/admin/casework/workflow/{workflow.pk}/change/").status_code == 200
