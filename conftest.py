@@ -13,6 +13,8 @@ from sanxing.workcal.testing import official_calendar_fixture
 def _fast_password_hashing(settings):
     # PBKDF2 at production strength costs seconds per world; tests need no such strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test its own in-memory cache (production shares one in the database).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 @pytest.fixture(autouse=True)
