@@ -217,6 +217,12 @@ STORAGES = {
         )
     },
 }
+if not PRODUCTION:
+    # WhiteNoise warns at every start when the collected-static folder is missing.
+    try:
+        STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 
