@@ -11,6 +11,7 @@ Everything else answers 404.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -133,23 +134,60 @@ def gathering_list(user: Any, *, year: int | None = None) -> QuerySet[Gathering]
     )
 
 
-def roster_with_attendance(gathering: Gathering) -> list[RosterEntry]:
-    """The roster, each entry with ``.attendance`` (or None): two queries."""
-    entries = list(
-        gathering.roster.select_related("person").order_by("capacity", "person__name", "pk")
-    )
-    by_person = {a.person_id: a for a in gathering.attendances.all()}
-    for entry in entries:
-        entry.attendance = by_person.get(entry.person_id)  # type: ignore[attr-defined]
-    return entries
+TAGS: dict[str, str] = {
+    Attendance.Status.PRESENT: "tag-green",
+    Attendance.Status.LATE: "tag-amber",
+    Attendance.Status.LEAVE: "tag-grey",
+    Attendance.Status.ABSENT: "tag-red",
+}
 
 
-def attendance_summary(entries: list[RosterEntry]) -> dict[str, int]:
+@dataclass(frozen=True)
+class RosterRow:
+    person_id: int
+    name: str
+    capacity: str
+    capacity_label: str
+    status: str  # "" when not yet recorded
+    status_label: str
+    tag: str
+
+
+def roster_rows(gathering: Gathering, *, person_id: int | None = None) -> list[RosterRow]:
+    """The roster with each person's attendance, as light rows (two queries): the session's
+    roster has ~450 deputies, so no model instances are built."""
+    entries = gathering.roster.all()
+    attendances = gathering.attendances.all()
+    if person_id is not None:
+        entries = entries.filter(person_id=person_id)
+        attendances = attendances.filter(person_id=person_id)
+    status_of = dict(attendances.values_list("person_id", "status"))
+    capacity_labels = dict(RosterEntry.Capacity.choices)
+    status_labels = dict(Attendance.Status.choices)
+    rows = []
+    for pid, name, capacity in entries.order_by("capacity", "person__name", "pk").values_list(
+        "person_id", "person__name", "capacity"
+    ):
+        status = status_of.get(pid, "")
+        rows.append(
+            RosterRow(
+                person_id=pid,
+                name=name,
+                capacity=capacity,
+                capacity_label=str(capacity_labels.get(capacity, capacity)),
+                status=status,
+                status_label=str(status_labels.get(status, "")) if status else "",
+                tag=TAGS.get(status, ""),
+            )
+        )
+    return rows
+
+
+def attendance_summary(rows: list[RosterRow]) -> dict[str, int]:
     summary = {s.value: 0 for s in Attendance.Status}
     summary["unknown"] = 0
-    for entry in entries:
-        att = getattr(entry, "attendance", None)
-        summary[att.status if att else "unknown"] += 1
+    for row in rows:
+        summary[row.status or "unknown"] += 1
     return summary
 
 

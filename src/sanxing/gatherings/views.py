@@ -113,8 +113,9 @@ def gathering_plan(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
     manage = selectors.can_manage(request.user, g)
-    roster = selectors.roster_with_attendance(g)
-    my_entry = next((e for e in roster if e.person_id == viewer_for(request.user).person_id), None)
+    roster = selectors.roster_rows(g)
+    me = viewer_for(request.user).person_id
+    my_entry = next((r for r in roster if r.person_id == me), None)
     votes = list(g.votes.select_related("agenda_item").order_by("opened_at", "pk"))
     if not manage:
         votes = [v for v in votes if v.closed_at is not None]
@@ -137,12 +138,12 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
 
 
 def _leave_form(
-    request: HttpRequest, g: Gathering, manage: bool, roster: list[RosterEntry], data: Any
+    request: HttpRequest, g: Gathering, manage: bool, roster: list[selectors.RosterRow], data: Any
 ) -> forms.LeaveForm | None:
     if g.starts_at <= timezone.now():
         return None
     if manage:
-        people = [(e.person_id, e.person.name) for e in roster]
+        people = [(r.person_id, r.name) for r in roster]
         return forms.LeaveForm(data, people=people)
     if any(e.person_id == viewer_for(request.user).person_id for e in roster):
         return forms.LeaveForm(data)
@@ -290,7 +291,7 @@ def agenda_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def leave_create(request: HttpRequest, pk: int) -> HttpResponse:
     g = selectors.gathering_for_user(request.user, pk)
     manage = selectors.can_manage(request.user, g)
-    roster = selectors.roster_with_attendance(g)
+    roster = selectors.roster_rows(g)
     form = _leave_form(request, g, manage, roster, request.POST)
     if form is None:
         messages.error(request, _("Leave must be requested before the meeting starts."))
@@ -348,23 +349,25 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
         except BusinessError as exc:
             messages.error(request, exc.message)
         if request.htmx:  # type: ignore[attr-defined]
-            entry = g.roster.select_related("person").get(person_id=request.POST.get("person", ""))
-            entry.attendance = g.attendances.filter(person_id=entry.person_id).first()  # type: ignore[attr-defined]
+            try:
+                rows = selectors.roster_rows(g, person_id=int(request.POST.get("person", "")))
+            except ValueError:
+                raise Http404 from None
             return render(
                 request,
-                "gatherings/_roll_call_row.html",
-                {"g": g, "entry": entry, "statuses": Attendance.Status.choices},
+                "gatherings/_roll_call_rows.html",
+                {"g": g, "rows": rows, "statuses": Attendance.Status.choices},
             )
         return redirect(
             reverse("gatherings:roll_call", args=[g.pk]) + f"#p{request.POST.get('person')}"
         )
-    roster = selectors.roster_with_attendance(g)
+    roster = selectors.roster_rows(g)
     return render(
         request,
         "gatherings/roll_call.html",
         {
             "g": g,
-            "roster": roster,
+            "rows": roster,
             "summary": selectors.attendance_summary(roster),
             "statuses": Attendance.Status.choices,
             "quorum": services.quorum(g) if g.kind_spec.quorum else None,
