@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from sanxing.casework.kinds import SPECS, Channel, EvaluationValue, Kind, Topic
 from sanxing.casework.models import ContactRecord, SupervisionLog
-from sanxing.people.models import Organisation, Person, Role
+from sanxing.people.models import Organisation, Person, Role, User
 
 
 class DateInput(forms.DateInput):
@@ -59,14 +59,23 @@ class SuggestionForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    public_disclosure_agreed = forms.BooleanField(
+        label=_("I agree that the reply may be published"), required=False
+    )
     register_now = forms.BooleanField(label=_("Register it now"), required=False, initial=True)
 
-    def __init__(self, *args: Any, congress_id: int | None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, congress_id: int | None, office: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         deputies = _deputies(congress_id)
         self.fields["lead"].queryset = deputies  # type: ignore[attr-defined]
         self.fields["co_signers"].queryset = deputies  # type: ignore[attr-defined]
         self.fields["submitted_on"].initial = timezone.localdate()
+        if not office:
+            # A deputy submits online and leads the suggestion; the office registers it.
+            for name in ("lead", "register_now", "channel", "submitted_on"):
+                del self.fields[name]
 
 
 class LetterForm(forms.Form):
@@ -204,6 +213,37 @@ class LetterAnswerForm(forms.Form):
     text = forms.CharField(label=_("Written answer"), widget=forms.Textarea)
     signed_by = forms.CharField(label=_("Signed by"), max_length=60)
     sent_on = forms.DateField(label=_("Sent on"), widget=DateInput())
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("Days of extension"), min_value=1, max_value=30)
+    reason = forms.CharField(
+        label=_("Reason, told to the writer"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    approved_by = forms.ModelChoiceField(label=_("Approved by"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, congress_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approved_by"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                congress_id=congress_id or 0,
+                person__roles__organisation__kind=Organisation.Kind.OFFICE_BODY,
+                person__roles__deleted_at__isnull=True,
+            )
+            .select_related("person")
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["approved_by"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda user: user.person.name if user.person else user.get_username()
+        )
+
+
+class ReviewRequestForm(forms.Form):
+    on = forms.DateField(label=_("Requested on"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("The writer's reasons"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RatesForm(forms.Form):

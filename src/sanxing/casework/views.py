@@ -35,7 +35,7 @@ from sanxing.casework.kinds import Kind, Purpose
 from sanxing.casework.models import Assignment, Item
 from sanxing.core.errors import BusinessError
 from sanxing.people.access import viewer_for
-from sanxing.people.models import Congress
+from sanxing.people.models import Congress, Person
 
 PAGE_SIZE = 25
 
@@ -89,14 +89,18 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def item_new(request: HttpRequest) -> HttpResponse:
-    """The office enters a suggestion (and registers it at once if it says so)."""
-    if not can_use_desk(request.user):
+    """A suggestion arrives: entered by the office (and registered at once if it says so),
+    or submitted online by a deputy, who leads it."""
+    office = can_use_desk(request.user)
+    viewer = viewer_for(request.user)
+    if not office and not (can_use_deputy_view(request.user) and viewer.person_id):
         raise Http404
     congress = _congress(request)
-    form = forms.SuggestionForm(request.POST or None, congress_id=congress.pk)
+    form = forms.SuggestionForm(request.POST or None, congress_id=congress.pk, office=office)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        deputies = [data["lead"], *[p for p in data["co_signers"] if p != data["lead"]]]
+        lead = data["lead"] if office else Person.objects.get(pk=viewer.person_id)
+        deputies = [lead, *[p for p in data["co_signers"] if p != lead]]
         try:
             item = services.item_submit(
                 congress=congress,
@@ -104,27 +108,37 @@ def item_new(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 content=data["content"],
                 topic=data["topic"],
-                channel=data["channel"],
-                submitted_on=data["submitted_on"],
+                channel=data["channel"] if office else kinds.Channel.ONLINE,
+                submitted_on=data["submitted_on"] if office else None,
                 deputies=deputies,
-                lead=data["lead"],
+                lead=lead,
+                public_disclosure_agreed=data.get("public_disclosure_agreed", False),
                 by=request.user,
             )
-            if data["register_now"]:
+            if office and data["register_now"]:
                 item = services.item_register(item=item, by=request.user, on=data["submitted_on"])
         except BusinessError as error:
             _error_to_form(form, error)
         else:
-            messages.success(
-                request,
-                _("%(ref)s is saved. Next: assign it to a handling unit.")
-                % {"ref": item.reference},
-            )
+            if office:
+                message = _("%(ref)s is saved. Next: assign it to a handling unit.") % {
+                    "ref": item.reference
+                }
+            else:
+                message = _(
+                    "Your suggestion is submitted. The office will review and register it, "
+                    "and you will see here what happens next."
+                )
+            messages.success(request, message)
             return redirect("casework:item", item.pk)
     return render(
         request,
         "casework/item_form.html",
-        {"form": form, "title": _("New suggestion")},
+        {
+            "form": form,
+            "title": _("New suggestion"),
+            "back": "casework:desk" if office else "casework:mine",
+        },
         status=400 if form.errors else 200,
     )
 
@@ -192,6 +206,12 @@ def _item_context(
             f["answer"] = forms.LetterAnswerForm(initial={"sent_on": today})
         if item.kind == Kind.LETTER and "redirect" in actions:
             f["redirect"] = forms.ReasonForm()
+        if item.kind == Kind.LETTER and "answer" in actions:
+            f["extend"] = forms.ExtendForm(congress_id=item.congress_id)
+        if item.kind == Kind.LETTER and "request_review" in actions:
+            f["request_review"] = forms.ReviewRequestForm(initial={"on": today})
+        if item.kind == Kind.LETTER and "decide_review" in actions:
+            f["decide_review"] = forms.LetterAnswerForm(initial={"sent_on": today})
     if "evaluate" in actions and viewer.person_id in {o.person_id for o in detail["originators"]}:
         f["evaluate"] = forms.EvaluationForm()
     f.update({k: v for k, v in bound.items() if "-" not in k})
@@ -277,7 +297,12 @@ def _action_key(request: HttpRequest, item: Item, form: Any) -> str:
 
 
 def _action_close(request: HttpRequest, item: Item, form: Any) -> str:
-    services.item_close(item=item, by=request.user, note=_("Satisfaction form not returned"))
+    note = (
+        _("No review was requested")
+        if item.kind == Kind.LETTER
+        else _("Satisfaction form not returned")
+    )
+    services.item_close(item=item, by=request.user, note=note)
     return _("The item is closed.")
 
 
@@ -304,6 +329,35 @@ def _action_answer(request: HttpRequest, item: Item, form: Any) -> str:
     return _("The answer is recorded; the writer has 30 days to ask for a review.")
 
 
+def _action_extend(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    clock = services.letter_extend(
+        item=item, days=d["days"], reason=d["reason"], approved_by=d["approved_by"], by=request.user
+    )
+    return _("The handling period is extended to %(day)s. Tell the writer why.") % {
+        "day": _day(clock.due_on)
+    }
+
+
+def _action_request_review(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    services.letter_request_review(item=item, reason=d["reason"], on=d["on"], by=request.user)
+    return _("The request for review is recorded; decide within 30 days.")
+
+
+def _action_decide_review(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    services.letter_review_decide(
+        item=item,
+        outcome=d["outcome"],
+        text=d["text"],
+        signed_by=d["signed_by"],
+        sent_on=d["sent_on"],
+        by=request.user,
+    )
+    return _("The review is decided and the letter is closed.")
+
+
 ITEM_ACTIONS: dict[str, tuple[Callable[..., djforms.Form], Callable[..., str]]] = {
     "register": (lambda item, data: forms.RegisterForm(data), _action_register),
     "return": (lambda item, data: forms.ReturnForm(data), _action_return),
@@ -317,6 +371,15 @@ ITEM_ACTIONS: dict[str, tuple[Callable[..., djforms.Form], Callable[..., str]]] 
     "accept": (lambda item, data: djforms.Form(data), _action_accept_letter),
     "redirect": (lambda item, data: forms.ReasonForm(data), _action_redirect),
     "answer": (lambda item, data: forms.LetterAnswerForm(data), _action_answer),
+    "extend": (
+        lambda item, data: forms.ExtendForm(data, congress_id=item.congress_id),
+        _action_extend,
+    ),
+    "request_review": (
+        lambda item, data: forms.ReviewRequestForm(data),
+        _action_request_review,
+    ),
+    "decide_review": (lambda item, data: forms.LetterAnswerForm(data), _action_decide_review),
 }
 
 
@@ -644,16 +707,42 @@ def rate_items(request: HttpRequest) -> HttpResponse:
 # --- the petitioner's tracking page ----------------------------------------------------------------
 
 
+TRACK_MAX_FAILURES = 10
+TRACK_WINDOW_SECONDS = 15 * 60
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def track(request: HttpRequest) -> HttpResponse:
     """A letter's writer follows it with the tracking code: state, dates, outcome; nothing
-    else. A wrong code answers the same way whatever exists."""
+    else. A wrong code answers the same way whatever exists, and an address that keeps
+    guessing is held off for a while (codes are random: about 59 bits)."""
+    from django.core.cache import cache
+
     form = forms.TrackForm(request.POST or None)
     letter = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            letter = item_for_tracking_code(form.cleaned_data["code"])
-        except Http404:
-            form.add_error("code", _("No letter has this tracking code. Check it and try again."))
+    key = f"casework:track-failures:{_client_ip(request)}"
+    if request.method == "POST":
+        if (cache.get(key) or 0) >= TRACK_MAX_FAILURES:
+            form.is_valid()
+            form.add_error(
+                None, _("Too many codes were tried from here. Wait 15 minutes and try again.")
+            )
+            return render(request, "casework/track.html", {"form": form}, status=429)
+        if form.is_valid():
+            try:
+                letter = item_for_tracking_code(form.cleaned_data["code"])
+            except Http404:
+                cache.add(key, 0, TRACK_WINDOW_SECONDS)
+                try:
+                    cache.incr(key)
+                except ValueError:
+                    cache.set(key, 1, TRACK_WINDOW_SECONDS)
+                form.add_error(
+                    "code", _("No letter has this tracking code. Check it and try again.")
+                )
     answers = list(letter.replies.order_by("round", "sent_on")) if letter else []
     return render(
         request,

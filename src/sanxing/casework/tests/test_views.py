@@ -127,12 +127,12 @@ def test_handler_replies_and_deputy_evaluates_through_the_pages(client, world):
     client.force_login(world.handler)
     r = client.post(
         f"/casework/assignments/{lead.pk}/reply/",
-        {"reply_class": "B", "text": "正在籌建", "signed_by": "王局長", "sent_on": "2026-05-30"},
+        {"reply_class": "B", "text": "正在籌建", "signed_by": "王局長", "sent_on": "2026-06-01"},
     )
     assert r.status_code == 400  # class B needs the promised date
     r = client.post(
         f"/casework/assignments/{lead.pk}/reply/",
-        {"reply_class": "A", "text": "已解決", "signed_by": "王局長", "sent_on": "2026-05-30"},
+        {"reply_class": "A", "text": "已解決", "signed_by": "王局長", "sent_on": "2026-06-01"},
     )
     assert r.status_code == 302
     client.force_login(world.deputy)
@@ -216,3 +216,76 @@ def test_admin_can_open_the_workflow(client, world):
 
     workflow = Workflow.objects.get(kind="suggestion")
     assert client.get(f"/admin/casework/workflow/{workflow.pk}/change/").status_code == 200
+
+
+def test_guessing_tracking_codes_is_held_off(client, world):
+    from django.core.cache import cache
+
+    cache.clear()
+    letter = services.letter_receive(
+        congress=world.congress,
+        channel="letter",
+        petitioner_name="張三",
+        title="漏水",
+        content="",
+        by=world.clerk,
+    )
+    for n in range(10):
+        assert client.post("/casework/track/", {"code": f"GUESS{n:07d}"}).status_code == 404
+    r = client.post("/casework/track/", {"code": letter.tracking_code})
+    assert r.status_code == 429 and "漏水" not in r.content.decode()
+    cache.clear()
+
+
+def test_a_deputy_submits_a_suggestion_online(client, world):
+    client.force_login(world.deputy)
+    r = client.post(
+        "/casework/new/",
+        {"title": "關於增設公共自行車站點的建議", "content": "……", "topic": "transport"},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    item = Item.objects.get()
+    assert item.state == kinds.SUBMITTED and item.channel == "online"
+    assert item.originators.get().person == world.deputy.person
+    client.force_login(world.outsider)
+    assert client.get("/casework/new/").status_code == 404
+
+
+def test_letter_pages_extend_answer_and_review(client, world):
+    client.force_login(world.clerk)
+    r = client.post(
+        "/casework/letters/new/",
+        {
+            "petitioner_name": "趙六",
+            "channel": "visit",
+            "received_on": "2026-05-20",
+            "title": "物業服務糾紛",
+            "topic": "housing",
+        },
+    )
+    assert r.status_code == 302
+    letter = Item.objects.get(kind="letter")
+    base = f"/casework/items/{letter.pk}"
+    assert client.post(f"{base}/accept/").status_code == 302
+    r = client.post(
+        f"{base}/extend/", {"days": 31, "reason": "需調查", "approved_by": world.clerk.pk}
+    )
+    assert r.status_code == 400
+    r = client.post(
+        f"{base}/extend/", {"days": 10, "reason": "需調查", "approved_by": world.clerk.pk}
+    )
+    assert r.status_code == 302
+    answer = {
+        "outcome": "explain",
+        "text": "已說明",
+        "signed_by": "信訪室",
+        "sent_on": "2026-06-01",
+    }
+    assert client.post(f"{base}/answer/", answer).status_code == 302
+    r = client.post(f"{base}/request_review/", {"on": "2026-06-01", "reason": "不服"})
+    assert r.status_code == 302
+    assert (
+        client.post(f"{base}/decide_review/", {**answer, "outcome": "support"}).status_code == 302
+    )
+    letter.refresh_from_db()
+    assert letter.state == kinds.CLOSED
