@@ -7,6 +7,7 @@ Bad values stop the process with a message that names the variable.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -219,10 +220,8 @@ STORAGES = {
 }
 if not PRODUCTION:
     # WhiteNoise warns at every start when the collected-static folder is missing.
-    try:
+    with contextlib.suppress(OSError):
         STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 
