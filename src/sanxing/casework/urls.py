@@ -10,6 +10,7 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_page, name="item"),
     path("items/<int:pk>/assign/", views.item_assign, name="assign"),
     path("items/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
+    path("assignments/<int:pk>/notice.pdf", views.assignment_notice, name="assignment_notice"),
     path(
         "assignments/<int:pk>/<slug:action>/",
         views.assignment_action,

@@ -471,6 +471,27 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     return render(request, "casework/item.html", ctx, status=400)
 
 
+@login_required
+def assignment_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assignment notice (交辦通知) as a PDF in the official letter layout."""
+    from sanxing.documents.pdf import pdf_response, render_pdf
+
+    assignment = assignment_for_user(request.user, pk)
+    item = assignment.item
+    clocks = {c.purpose: c for c in assignment.clocks.filter(round=1)}
+    pdf = render_pdf(
+        "casework/assignment_notice.html",
+        {
+            "assignment": assignment,
+            "item": item,
+            "reply_clock": clocks.get(Purpose.REPLY) or clocks.get(Purpose.CO_OPINION),
+            "window_clock": clocks.get(Purpose.RETURN_WINDOW),
+            "originators": list(item.originators.select_related("person")),
+        },
+    )
+    return pdf_response(f"{item.reference}-{assignment.unit.name}.pdf", pdf)
+
+
 # --- assign, with check your answers -----------------------------------------------------------
 
 

@@ -338,3 +338,15 @@ def test_nothing_half_written_when_a_unit_is_of_another_kind(world):
         )
     assert Item.objects.get(pk=item.pk).state == kinds.REGISTERED
     assert not Assignment.objects.exists()
+
+
+def test_an_office_correction_to_the_calendar_moves_open_deadlines(world):
+    from sanxing.workcal.services import calendar_override_add
+
+    item, _lead = assigned_suggestion(world, on=dt.date(2026, 1, 15))
+    reply = Clock.objects.get(item=item, purpose=Purpose.REPLY)
+    assert reply.due_on == dt.date(2026, 4, 15)
+    calendar_override_add(date=dt.date(2026, 4, 15), kind="holiday", reason="防汛", by=world.admin)
+    reply.refresh_from_db()
+    assert reply.due_on == dt.date(2026, 4, 16)
+    assert TimelineEvent.objects.filter(item=item, action="recompute").count() == 1

@@ -289,3 +289,15 @@ def test_letter_pages_extend_answer_and_review(client, world):
     )
     letter.refresh_from_db()
     assert letter.state == kinds.CLOSED
+
+
+def test_assignment_notice_pdf_for_the_unit_not_for_others(client, world):
+    _item, lead = assigned_suggestion(world, on=dt.date(2026, 5, 4))
+    client.force_login(world.handler)
+    r = client.get(f"/casework/assignments/{lead.pk}/notice.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert b"".join(r.streaming_content if r.streaming else [r.content]).startswith(b"%PDF")
+    client.force_login(world.other_handler)
+    assert client.get(f"/casework/assignments/{lead.pk}/notice.pdf").status_code == 404
+    client.force_login(world.deputy)
+    assert client.get(f"/casework/assignments/{lead.pk}/notice.pdf").status_code == 404
