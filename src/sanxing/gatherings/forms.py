@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanxing.gatherings.kinds import kind_choices
 from sanxing.gatherings.models import AgendaItem, Ballot, Vote
@@ -115,9 +116,9 @@ class BallotForm(forms.Form):
 
 
 class CountsForm(forms.Form):
-    yes = forms.IntegerField(label=_("Yes"), min_value=0)
-    no = forms.IntegerField(label=_("No"), min_value=0)
-    abstain = forms.IntegerField(label=_("Abstain"), min_value=0)
+    yes = forms.IntegerField(label=pgettext_lazy("vote option", "Yes"), min_value=0)
+    no = forms.IntegerField(label=pgettext_lazy("vote option", "No"), min_value=0)
+    abstain = forms.IntegerField(label=pgettext_lazy("vote option", "Abstain"), min_value=0)
 
 
 class ChecklistTaskForm(forms.Form):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from sanxing.core.models import SoftDeleteModel
@@ -336,11 +337,11 @@ class Vote(SoftDeleteModel):
     threshold_rule = models.CharField(_("rule"), max_length=40)
     threshold_article = models.CharField(_("article"), max_length=120)
     required = models.PositiveIntegerField(_("votes required"))
-    yes = models.PositiveIntegerField(_("yes"), default=0)
-    no = models.PositiveIntegerField(_("no"), default=0)
-    abstain = models.PositiveIntegerField(_("abstain"), default=0)
-    not_voting = models.PositiveIntegerField(_("not voting"), default=0)
-    absent = models.PositiveIntegerField(_("absent"), default=0)
+    yes = models.PositiveIntegerField(pgettext_lazy("vote option", "yes"), default=0)
+    no = models.PositiveIntegerField(pgettext_lazy("vote option", "no"), default=0)
+    abstain = models.PositiveIntegerField(pgettext_lazy("vote option", "abstain"), default=0)
+    not_voting = models.PositiveIntegerField(pgettext_lazy("vote option", "not voting"), default=0)
+    absent = models.PositiveIntegerField(pgettext_lazy("vote option", "absent"), default=0)
     result = models.CharField(
         _("result"), max_length=4, choices=Result.choices, blank=True, default=""
     )
@@ -388,11 +389,11 @@ class Vote(SoftDeleteModel):
 
 class Ballot(SoftDeleteModel):
     class Option(models.TextChoices):
-        YES = "yes", _("yes")
-        NO = "no", _("no")
-        ABSTAIN = "abstain", _("abstain")
-        NOT_VOTING = "not_voting", _("not voting")
-        ABSENT = "absent", _("absent")
+        YES = "yes", pgettext_lazy("vote option", "yes")
+        NO = "no", pgettext_lazy("vote option", "no")
+        ABSTAIN = "abstain", pgettext_lazy("vote option", "abstain")
+        NOT_VOTING = "not_voting", pgettext_lazy("vote option", "not voting")
+        ABSENT = "absent", pgettext_lazy("vote option", "absent")
 
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
     vote = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from sanxing.core.errors import BusinessError
@@ -465,7 +466,11 @@ def _vote_context(request: HttpRequest, vote: Vote) -> dict[str, Any]:
         "quorum": services.quorum(g),
         "counts_form": forms.CountsForm() if vote.mode == Vote.Mode.COUNTS else None,
         "my_voter": next((x for x in voters if x["entry"].person_id == me), None),  # type: ignore[union-attr]
-        "options": [("yes", _("Yes")), ("no", _("No")), ("abstain", _("Abstain"))],
+        "options": [
+            ("yes", pgettext("vote option", "Yes")),
+            ("no", pgettext("vote option", "No")),
+            ("abstain", pgettext("vote option", "Abstain")),
+        ],
     }
 
 
