@@ -65,9 +65,19 @@ class SuggestionForm(forms.Form):
     register_now = forms.BooleanField(label=_("Register it now"), required=False, initial=True)
 
     def __init__(
-        self, *args: Any, congress_id: int | None, office: bool = True, **kwargs: Any
+        self,
+        *args: Any,
+        congress_id: int | None,
+        office: bool = True,
+        kind: str = Kind.SUGGESTION,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if kind == Kind.REVIEW_OPINION:
+            # Compiled by the office from a committee meeting: no deputies behind it.
+            self.fields["lead"].required = False
+        if kind == Kind.MOTION:
+            del self.fields["register_now"]
         deputies = _deputies(congress_id)
         self.fields["lead"].queryset = deputies  # type: ignore[attr-defined]
         self.fields["co_signers"].queryset = deputies  # type: ignore[attr-defined]
@@ -130,6 +140,22 @@ class RegisterForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     on = forms.DateField(label=_("Registered on"), widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MotionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("The presidium's decision"),
+        choices=[
+            ("agenda", _("put on the session's agenda")),
+            ("refer", _("referred to a special committee")),
+            ("convert", _("handled as a suggestion")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReturnForm(forms.Form):

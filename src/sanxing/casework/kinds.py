@@ -125,6 +125,10 @@ ASSIGNED = "assigned"
 REPLIED = "replied"
 REHANDLING = "rehandling"
 CLOSED = "closed"
+# Motions.
+ON_AGENDA = "on_agenda"
+REFERRED = "referred"
+CONVERTED = "converted"
 # Letters.
 RECEIVED = "received"
 ACCEPTED = "accepted"
@@ -187,22 +191,25 @@ SPECS: dict[str, KindSpec] = {
             ),
         },
     ),
+    # A motion goes to the presidium, which puts it on the agenda, refers it to a special
+    # committee, or has it handled as a suggestion (Local Organisation Law Art. 22).
     Kind.MOTION: KindSpec(
         kind=Kind.MOTION,
         prefix="YA",
-        states=ASSIGNED_STATES,
-        transitions=ASSIGNED_TRANSITIONS,
-        reply_classes=SUGGESTION_CLASSES,
-        resolved_classes=("A",),
-        planned_classes=("B",),
-        evaluation_scale=EVALUATION_SCALE,
-        clocks={
-            Purpose.REPLY: ClockRule("3m", "motion.reply", _("Local Organisation Law Art. 22")),
-            Purpose.RETURN_WINDOW: ClockRule("5wd", "motion.return_window", _("local rules")),
-            Purpose.CO_OPINION: ClockRule("1m", "motion.co_opinion", _("local rules")),
-            Purpose.REHANDLE: ClockRule("1m", "motion.rehandle", _("local rules")),
-            Purpose.EVALUATION_FORM: ClockRule("15wd", "motion.evaluation_form", _("local rules")),
-        },
+        states=(
+            (SUBMITTED, _("submitted"), True, False),
+            (RETURNED, _("returned to the originator"), False, True),
+            (ON_AGENDA, _("put on the session's agenda"), False, True),
+            (REFERRED, _("referred to a special committee"), False, True),
+            (CONVERTED, _("handled as a suggestion"), False, True),
+        ),
+        transitions=(
+            (SUBMITTED, RETURNED, "return"),
+            (SUBMITTED, ON_AGENDA, "decide"),
+            (SUBMITTED, REFERRED, "decide"),
+            (SUBMITTED, CONVERTED, "decide"),
+        ),
+        clocks={},
     ),
     Kind.REVIEW_OPINION: KindSpec(
         kind=Kind.REVIEW_OPINION,
@@ -293,6 +300,12 @@ SPECS: dict[str, KindSpec] = {
     ),
 }
 
+
+# Motions at a city congress session need this many deputies (Local Organisation Law Art. 22).
+def motion_min_deputies() -> int:
+    return int(getattr(settings, "CASEWORK_MOTION_MIN_DEPUTIES", 10))
+
+
 # Letters: an extension of the handling period needs approval and is at most 30 days (Art. 34).
 LETTER_MAX_EXTENSION_DAYS = 30
 
@@ -321,6 +334,7 @@ ACTION_LABELS = {
     "request_review": _("review requested"),
     "decide_review": _("review decided"),
     "recompute": _("deadline recomputed after a calendar change"),
+    "decide": _("presidium decided"),
 }
 
 

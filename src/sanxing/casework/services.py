@@ -259,6 +259,15 @@ def item_submit(
         raise BusinessError(_("Enter a title."), field="title")
     if kind in (Kind.SUGGESTION, Kind.MOTION) and not deputies:
         raise BusinessError(_("Choose at least one deputy."), field="deputies")
+    if kind == Kind.MOTION and len(deputies) < kinds.motion_min_deputies():
+        raise BusinessError(
+            _(
+                "A motion needs at least %(n)d deputies (Local Organisation Law Art. 22); "
+                "with fewer it can be submitted as a suggestion."
+            )
+            % {"n": kinds.motion_min_deputies()},
+            field="deputies",
+        )
     if any(p.congress_id != congress.pk for p in deputies):
         raise BusinessError(_("A deputy is not of this congress."), field="deputies")
     lead = lead or (deputies[0] if deputies else None)
@@ -387,6 +396,72 @@ def item_mark_key_supervised(
             + (f" · {note}" if note else ""),
         )
         return item
+
+
+MOTION_DECISIONS = {
+    "agenda": kinds.ON_AGENDA,
+    "refer": kinds.REFERRED,
+    "convert": kinds.CONVERTED,
+}
+
+
+def motion_decide(
+    *, motion: Item, decision: str, by: Any, note: str = "", on: dt.date | None = None
+) -> Item:
+    """Record the presidium's decision on a motion. "convert" creates the linked suggestion,
+    registered the same day and ready to assign (Local Organisation Law Art. 22)."""
+    _require_office(by, motion.congress_id)
+    if motion.kind != Kind.MOTION:
+        raise BusinessError(_("Only a motion gets the presidium's decision."))
+    if decision not in MOTION_DECISIONS:
+        raise BusinessError(_("Choose the presidium's decision."), field="decision")
+    on = on or _today()
+    _not_future(on, "on")
+    _not_before(on, motion.submitted_on, _("The decision cannot be before the motion."), "on")
+    with transaction.atomic():
+        motion = _lock(motion)
+        if motion.number is None:
+            motion.number = _next_number(motion)
+            motion.registered_on = on
+        motion.closed_on = on
+        _save(motion, by, ["number", "registered_on", "closed_on"])
+        _move(motion, action="decide", to=MOTION_DECISIONS[decision], by=by, note=note)
+        if decision != "convert":
+            return motion
+        suggestion = _create(
+            Item,
+            by,
+            congress_id=motion.congress_id,
+            kind=Kind.SUGGESTION,
+            year=on.year,
+            title=motion.title,
+            content=motion.content,
+            topic=motion.topic,
+            channel=motion.channel,
+            submitted_on=on,
+            state=kinds.SUBMITTED,
+            related_item=motion,
+        )
+        for originator in motion.originators.all():
+            _create(
+                ItemOriginator,
+                by,
+                congress_id=motion.congress_id,
+                item=suggestion,
+                person_id=originator.person_id,
+                is_lead=originator.is_lead,
+            )
+        _event(
+            suggestion,
+            action="submit",
+            by=by,
+            note=_("From motion %(ref)s") % {"ref": motion.reference},
+        )
+        suggestion.number = _next_number(suggestion)
+        suggestion.registered_on = on
+        _save(suggestion, by, ["number", "registered_on"])
+        _move(suggestion, action="register", to=kinds.REGISTERED, by=by)
+        return motion
 
 
 # --- assignment --------------------------------------------------------------------------------

@@ -96,15 +96,20 @@ def item_new(request: HttpRequest) -> HttpResponse:
     if not office and not (can_use_deputy_view(request.user) and viewer.person_id):
         raise Http404
     congress = _congress(request)
-    form = forms.SuggestionForm(request.POST or None, congress_id=congress.pk, office=office)
+    kind = request.GET.get("kind", Kind.SUGGESTION) if office else Kind.SUGGESTION
+    if kind not in (Kind.SUGGESTION, Kind.MOTION, Kind.REVIEW_OPINION):
+        raise Http404
+    form = forms.SuggestionForm(
+        request.POST or None, congress_id=congress.pk, office=office, kind=kind
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         lead = data["lead"] if office else Person.objects.get(pk=viewer.person_id)
-        deputies = [lead, *[p for p in data["co_signers"] if p != lead]]
+        deputies = [p for p in [lead, *[p for p in data["co_signers"] if p != lead]] if p]
         try:
             item = services.item_submit(
                 congress=congress,
-                kind=Kind.SUGGESTION,
+                kind=kind,
                 title=data["title"],
                 content=data["content"],
                 topic=data["topic"],
@@ -115,7 +120,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
                 public_disclosure_agreed=data.get("public_disclosure_agreed", False),
                 by=request.user,
             )
-            if office and data["register_now"]:
+            if office and data.get("register_now"):
                 item = services.item_register(item=item, by=request.user, on=data["submitted_on"])
         except BusinessError as error:
             _error_to_form(form, error)
@@ -197,6 +202,7 @@ def _item_context(
             f["register"] = forms.RegisterForm(
                 initial={"topic": item.topic, "on": today, "version": item.version}
             )
+        if "return" in actions:
             f["return"] = forms.ReturnForm(initial={"version": item.version})
         if item.is_open:
             f["supervise"] = forms.SupervisionForm()
@@ -204,6 +210,8 @@ def _item_context(
                 f["key"] = forms.KeySupervisionForm(congress_id=item.congress_id)
         if item.kind == Kind.LETTER and "answer" in actions:
             f["answer"] = forms.LetterAnswerForm(initial={"sent_on": today})
+        if item.kind == Kind.MOTION and "decide" in actions:
+            f["decide"] = forms.MotionDecisionForm(initial={"on": today})
         if item.kind == Kind.LETTER and "redirect" in actions:
             f["redirect"] = forms.ReasonForm()
         if item.kind == Kind.LETTER and "answer" in actions:
@@ -358,6 +366,16 @@ def _action_decide_review(request: HttpRequest, item: Item, form: Any) -> str:
     return _("The review is decided and the letter is closed.")
 
 
+def _action_decide(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    services.motion_decide(
+        motion=item, decision=d["decision"], note=d["note"], on=d["on"], by=request.user
+    )
+    if d["decision"] == "convert":
+        return _("Recorded. The linked suggestion is registered: assign it from the desk.")
+    return _("The presidium's decision is recorded.")
+
+
 ITEM_ACTIONS: dict[str, tuple[Callable[..., djforms.Form], Callable[..., str]]] = {
     "register": (lambda item, data: forms.RegisterForm(data), _action_register),
     "return": (lambda item, data: forms.ReturnForm(data), _action_return),
@@ -371,6 +389,7 @@ ITEM_ACTIONS: dict[str, tuple[Callable[..., djforms.Form], Callable[..., str]]] 
     "accept": (lambda item, data: djforms.Form(data), _action_accept_letter),
     "redirect": (lambda item, data: forms.ReasonForm(data), _action_redirect),
     "answer": (lambda item, data: forms.LetterAnswerForm(data), _action_answer),
+    "decide": (lambda item, data: forms.MotionDecisionForm(data), _action_decide),
     "extend": (
         lambda item, data: forms.ExtendForm(data, congress_id=item.congress_id),
         _action_extend,

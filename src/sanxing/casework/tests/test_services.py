@@ -350,3 +350,38 @@ def test_an_office_correction_to_the_calendar_moves_open_deadlines(world):
     reply.refresh_from_db()
     assert reply.due_on == dt.date(2026, 4, 16)
     assert TimelineEvent.objects.filter(item=item, action="recompute").count() == 1
+
+
+def test_a_motion_needs_ten_deputies_and_can_become_a_suggestion(world, settings):
+    from sanxing.people.models import Person
+
+    def motion(deputies):
+        return services.item_submit(
+            congress=world.congress,
+            kind=Kind.MOTION,
+            title="關於制定養老服務條例的議案",
+            content="",
+            deputies=deputies,
+            by=world.clerk,
+        )
+
+    nine = [world.deputy.person] + [
+        Person.objects.create(congress=world.congress, name=f"代表{n}") for n in range(8)
+    ]
+    with pytest.raises(BusinessError) as err:
+        motion(nine)
+    assert err.value.field == "deputies"
+    ten = [*nine, world.member.person]
+    item = motion(ten)
+    with pytest.raises(BusinessError):  # a motion is decided, not assigned
+        services.item_assign(item=item, lead_unit=world.unit, by=world.clerk)
+    services.motion_decide(motion=item, decision="convert", by=world.clerk)
+    item.refresh_from_db()
+    assert item.state == kinds.CONVERTED
+    suggestion = Item.objects.get(related_item=item)
+    assert suggestion.kind == Kind.SUGGESTION and suggestion.state == kinds.REGISTERED
+    assert suggestion.originators.count() == 10
+    assert suggestion.originators.get(is_lead=True).person == world.deputy.person
+    services.item_assign(item=suggestion, lead_unit=world.unit, by=world.clerk)
+    settings.CASEWORK_MOTION_MIN_DEPUTIES = 5
+    assert motion(nine[:5]).state == kinds.SUBMITTED

@@ -301,3 +301,34 @@ def test_assignment_notice_pdf_for_the_unit_not_for_others(client, world):
     assert client.get(f"/casework/assignments/{lead.pk}/notice.pdf").status_code == 404
     client.force_login(world.deputy)
     assert client.get(f"/casework/assignments/{lead.pk}/notice.pdf").status_code == 404
+
+
+def test_the_office_enters_a_motion_and_records_the_presidiums_decision(client, world):
+    from sanxing.people.models import Person
+
+    deputies = [Person.objects.create(congress=world.congress, name=f"代表{n}") for n in range(10)]
+    for person in deputies:
+        person.roles.create(
+            organisation=world.delegation, kind="deputy", starts_on=dt.date(2022, 1, 1)
+        )
+    client.force_login(world.clerk)
+    assert client.get("/casework/new/?kind=motion").status_code == 200
+    r = client.post(
+        "/casework/new/?kind=motion",
+        {
+            "title": "關於制定物業管理條例的議案",
+            "topic": "housing",
+            "channel": "session",
+            "submitted_on": "2026-01-20",
+            "lead": deputies[0].pk,
+            "co_signers": [p.pk for p in deputies[1:]],
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    motion = Item.objects.get(kind="motion")
+    r = client.post(
+        f"/casework/items/{motion.pk}/decide/", {"decision": "refer", "on": "2026-01-22"}
+    )
+    assert r.status_code == 302
+    motion.refresh_from_db()
+    assert motion.state == kinds.REFERRED
