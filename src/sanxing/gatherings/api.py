@@ -24,7 +24,7 @@ from sanxing.core.errors import BusinessError
 from sanxing.gatherings import selectors, services
 from sanxing.gatherings.kinds import THRESHOLDS
 from sanxing.gatherings.models import Ballot, Gathering, Vote
-from sanxing.people.access import viewer_for
+from sanxing.people.access import person_for_user, viewer_for
 from sanxing.people.models import Person
 
 router = Router(tags=["gatherings"])
@@ -407,6 +407,31 @@ def attendance_create(request: HttpRequest, gathering_id: int, payload: RollCall
     person = _roster_person(g, payload.person_id)
     att = services.check_in(gathering=g, person=person, status=payload.status, by=user)
     return _attendance_out(att)
+
+
+class AttendanceRecordOut(Schema):
+    gathering: GatheringRefOut
+    status: str
+    weight: float
+    method: str
+    at: dt.datetime
+
+
+@router.get(
+    "/attendance",
+    response={200: list[AttendanceRecordOut], **error_responses(401, 404, 422)},
+    summary="A person's attendance across meetings (the office, or the person themselves)",
+)
+@paginate(PagePagination)
+def attendance_record(request: HttpRequest, person_id: int):
+    user = _user(request)
+    v = viewer_for(user)
+    person = person_for_user(user, person_id)
+    if not (v.is_office or v.person_id == person.pk):
+        raise Http404
+    return selectors.attendance_record(person.pk).filter(
+        gathering__in=selectors.gatherings_visible_to(user)
+    )
 
 
 __all__ = ["ErrorOut", "router"]

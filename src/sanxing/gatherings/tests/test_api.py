@@ -148,3 +148,16 @@ def test_check_in_and_ballot_endpoints(meeting: Meeting):
             f"/api/v1/gatherings/{g.pk}/check-in", {"code": code}, content_type="application/json"
         )
         assert outsider.status_code == 404
+
+
+def test_attendance_record_for_the_archives(meeting: Meeting, closed_vote):
+    w = meeting.world
+    pid = P(w.director).pk
+    clerk = client_for(w.clerk).get(f"/api/v1/attendance?person_id={pid}")
+    assert clerk.status_code == 200, clerk.content
+    rows = clerk.json()["items"]
+    assert [r["status"] for r in rows] == ["present"]
+    assert rows[0]["gathering"]["id"] == meeting.gathering.pk
+    assert client_for(w.director).get(f"/api/v1/attendance?person_id={pid}").status_code == 200
+    assert client_for(w.member).get(f"/api/v1/attendance?person_id={pid}").status_code == 404
+    assert client_for(w.outsider).get(f"/api/v1/attendance?person_id={pid}").status_code == 404
