@@ -266,3 +266,17 @@ def test_pages_speak_the_users_language(meeting: Meeting):
     w.clerk.language = "en"
     w.clerk.save(update_fields=["language"])
     assert "Agenda" in c.get(url).content.decode()
+
+
+def test_late_preparation_tasks_are_chased_once_a_day(meeting: Meeting):
+    from sanxing.gatherings.hooks import chase_late_tasks
+    from sanxing.notify.models import Notice
+
+    w, g = meeting.world, meeting.gathering
+    services.checklist_generate(gathering=g, owner=w.member, by=w.clerk)
+    morning = g.starts_at - dt.timedelta(days=2)  # T-30 … T-3 are late by then
+    chase_late_tasks(morning)
+    sent = Notice.objects.filter(recipient=w.member).count()
+    assert sent == 5
+    chase_late_tasks(morning + dt.timedelta(hours=3))
+    assert Notice.objects.filter(recipient=w.member).count() == sent
