@@ -344,7 +344,10 @@ class Builder:
             ("reply", before, kinds.REPLIED, replied_on, f"{lead.unit.name} · {cls}")
         )
         if committed:
-            rule = spec.clock(Purpose.REPLY)
+            rule = spec.clock(Purpose.COMMITMENT)
+            # Most commitments are reported carried out, some late, some not yet.
+            done = committed + self.days(-30, 20)
+            done_on = done if done <= self.today and rng.random() < 0.85 else None
             plan["clocks"].append(
                 Clock(
                     congress=self.congress,
@@ -356,7 +359,8 @@ class Builder:
                     article=_official(rule.article),
                     started_on=replied_on,
                     due_on=committed,
-                    stopped_on=None,
+                    stopped_on=max(done_on, replied_on) if done_on else None,
+                    elapsed_days=(max(done_on, replied_on) - replied_on).days if done_on else None,
                 )
             )
         form_rule = spec.clock(Purpose.EVALUATION_FORM)

@@ -215,6 +215,10 @@ class SupervisionForm(forms.Form):
     note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class SupervisionNoteForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class KeySupervisionForm(forms.Form):
     leader = forms.ModelChoiceField(label=_("Supervising leader"), queryset=Person.objects.none())
 

@@ -189,6 +189,10 @@ SPECS: dict[str, KindSpec] = {
             Purpose.EVALUATION_FORM: ClockRule(
                 "15wd", "suggestion.evaluation_form", _("Beijing rules (2014) Art. 23")
             ),
+            # The date the unit itself promised in a class-B reply.
+            Purpose.COMMITMENT: ClockRule(
+                "", "suggestion.commitment", _("Shandong rules (2017) Art. 18")
+            ),
         },
     ),
     # A motion goes to the presidium, which puts it on the agenda, refers it to a special
@@ -335,6 +339,7 @@ ACTION_LABELS = {
     "decide_review": _("review decided"),
     "recompute": _("deadline recomputed after a calendar change"),
     "decide": _("presidium decided"),
+    "commitment_report": _("commitment reported as carried out"),
 }
 
 

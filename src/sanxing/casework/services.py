@@ -861,7 +861,7 @@ def reply_submit(
                 start=sent_on,
                 by=by,
                 assignment=assignment,
-                rule_key=Purpose.REPLY,
+                rule_key=Purpose.COMMITMENT if Purpose.COMMITMENT in spec.clocks else Purpose.REPLY,
                 round=item.round,
                 due_on=committed_on,
             )
@@ -874,6 +874,32 @@ def reply_submit(
             item, action="reply", to=kinds.REPLIED, by=by, note=f"{assignment.unit.name} · {label}"
         )
         return reply
+
+
+def commitment_report(
+    *, assignment: Assignment, note: str, by: Any, on: dt.date | None = None
+) -> Clock:
+    """The unit reports that a class-B commitment was carried out (山東 Art. 18; 浙江 Art. 20):
+    the promised-date clock stops, on time or late."""
+    _require_handler(by, assignment)
+    on = on or _today()
+    _not_future(on, "on")
+    note = (note or "").strip()
+    if not note:
+        raise BusinessError(_("Say what was done."), field="note")
+    with transaction.atomic():
+        clock = (
+            Clock.objects.select_for_update()
+            .filter(assignment=assignment, purpose=Purpose.COMMITMENT, stopped_on__isnull=True)
+            .order_by("due_on")
+            .first()
+        )
+        if clock is None:
+            raise BusinessError(_("There is no open commitment to report on."))
+        _not_before(on, clock.started_on, _("The report cannot be before the reply."), "on")
+        _stop_clocks([clock], on=on, by=by)
+        _event(assignment.item, action="commitment_report", by=by, note=note)
+        return clock
 
 
 def evaluation_submit(

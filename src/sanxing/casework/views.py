@@ -243,6 +243,13 @@ def _item_context(
             entry["contact_form"] = bound.get(f"contact-{a.pk}") or forms.ContactForm(
                 initial={"contacted_on": today}
             )
+        if any(
+            c.assignment_id == a.pk and c.purpose == Purpose.COMMITMENT and c.stopped_on is None
+            for c in detail["clocks"]
+        ):
+            entry["commitment_form"] = (
+                bound.get(f"commitment-{a.pk}") or forms.SupervisionNoteForm()
+            )
         mine.append(entry)
     ctx["my_assignments"] = mine
     ctx["pending_returns"] = [
@@ -439,6 +446,8 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         form = forms.ContactForm(request.POST)
     elif action == "return":
         form = forms.ReasonForm(request.POST)
+    elif action == "commitment":
+        form = forms.SupervisionNoteForm(request.POST)
     elif action in ("accept", "approve_return", "refuse_return"):
         form = djforms.Form(request.POST)
     else:
@@ -467,6 +476,9 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                     assignment=assignment, reason=d["reason"], by=request.user
                 )
                 message = _("Your request to return the item is sent to the office.")
+            elif action == "commitment":
+                services.commitment_report(assignment=assignment, note=d["note"], by=request.user)
+                message = _("Recorded: the promised work is carried out.")
             elif action == "accept":
                 services.assignment_accept(assignment=assignment, by=request.user)
                 message = _("Accepted. The reply deadline is shown below.")

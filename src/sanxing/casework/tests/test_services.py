@@ -385,3 +385,27 @@ def test_a_motion_needs_ten_deputies_and_can_become_a_suggestion(world, settings
     services.item_assign(item=suggestion, lead_unit=world.unit, by=world.clerk)
     settings.CASEWORK_MOTION_MIN_DEPUTIES = 5
     assert motion(nine[:5]).state == kinds.SUBMITTED
+
+
+def test_a_class_b_commitment_is_tracked_to_its_promised_date(world):
+    item, lead = assigned_suggestion(world, on=dt.date(2026, 3, 2))
+    services.reply_submit(
+        assignment=lead,
+        text="列入明年計劃",
+        reply_class="B",
+        committed_on=dt.date(2026, 5, 20),
+        signed_by="局長",
+        sent_on=dt.date(2026, 4, 1),
+        by=world.handler,
+    )
+    commitment = Clock.objects.get(item=item, purpose=Purpose.COMMITMENT)
+    assert commitment.rule_code == "suggestion.commitment" and commitment.is_overdue()
+    with pytest.raises(NotPermitted):
+        services.commitment_report(assignment=lead, note="已完成", by=world.other_handler)
+    services.commitment_report(assignment=lead, note="已建成並投入使用", by=world.handler)
+    commitment.refresh_from_db()
+    assert (
+        commitment.stopped_on == dt.date(2026, 6, 1) and commitment.stopped_on > commitment.due_on
+    )
+    with pytest.raises(BusinessError):
+        services.commitment_report(assignment=lead, note="再報", by=world.handler)
