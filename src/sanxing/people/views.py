@@ -163,60 +163,6 @@ def _directory_excel(persons: Any) -> HttpResponse:
 # --- a person -------------------------------------------------------------------------------
 
 
-# Personal data never appears in the history, not even masked: seeing it must be logged.
-PRIVATE_FIELDS = {"id_number", "mobile"}
-BOOKKEEPING_FIELDS = {"version", "updated_at", "created_at"}
-
-
-def _history(obj: Any) -> list[dict[str, Any]]:
-    """The record's changes, newest first: when, who, what changed (before → after)."""
-    records = list(
-        obj.history.select_related("history_user__person").order_by("-history_date", "-history_id")[
-            :51
-        ]
-    )
-    rows = []
-    for index, record in enumerate(records[:50]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes: list[dict[str, Any]] = []
-        if previous is not None and record.history_type != "+":
-            for change in record.diff_against(previous).changes:
-                if change.field in BOOKKEEPING_FIELDS:
-                    continue
-                field = obj._meta.get_field(change.field)
-                entry: dict[str, Any] = {"field": str(field.verbose_name)}
-                if change.field not in PRIVATE_FIELDS:
-                    entry["before"] = _word(field, change.old)
-                    entry["after"] = _word(field, change.new)
-                changes.append(entry)
-        if record.history_type == "+":
-            action = _("created")
-        elif previous is not None and record.deleted_at != previous.deleted_at:
-            action = _("deleted") if record.deleted_at else _("restored")
-        else:
-            action = _("changed")
-        user = record.history_user
-        who = (user.person.name if user.person_id else user.get_username()) if user else None
-        rows.append({"when": record.history_date, "who": who, "action": action, "changes": changes})
-    return rows
-
-
-def _word(field: Any, value: Any) -> str:
-    from django.utils.formats import date_format
-
-    if value is None or value == "":
-        return ""
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if hasattr(value, "isoformat") and not hasattr(value, "hour"):
-        return date_format(value, "DATE_FORMAT")
-    if field.is_relation:
-        return ""
-    return str(value)
-
-
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_for_user(request.user, pk)
@@ -231,7 +177,6 @@ def _person_page(request: HttpRequest, person: Person, *, reveal: bool) -> HttpR
         {
             "person": person,
             "roles": selectors.person_roles(person),
-            "history": _history(person),
             "can_manage": can_manage_people(request.user),
             "may_see_personal_data": may_see,
             "revealed": reveal and may_see,

@@ -29,9 +29,9 @@ def history_rows(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
         records_source = records_source.all()
     # One more than asked for, so the oldest shown row can still be compared with its past.
     records = list(
-        records_source.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+        records_source.select_related("history_user__person").order_by(
+            "-history_date", "-history_id"
+        )[: limit + 1]
     )
     if not records:
         return []
@@ -73,6 +73,9 @@ def history_rows(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
 def _display_user(user: Any) -> str | None:
     if user is None:
         return None
+    person = getattr(user, "person", None)
+    if person is not None:
+        return person.name
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return full or user.get_username()
 

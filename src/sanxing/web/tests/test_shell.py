@@ -173,7 +173,7 @@ def test_history_rows_show_who_changed_what(world, django_assert_num_queries):
         name = str(Person._meta.get_field("name").verbose_name)
     latest = rows[0]
     assert latest["action"] == "changed"
-    assert latest["who"] == "admin"
+    assert latest["who"] == "系統管理員"  # the person behind the account
     assert {"field": name, "before": "王秘書", "after": "王處長"} in latest["changes"]
     assert rows[-1]["action"] == "created"
 
