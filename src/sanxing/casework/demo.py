@@ -42,7 +42,23 @@ except ImportError:  # pragma: no cover - the demo app is part of the foundation
     register = None  # type: ignore[assignment]
 
 SUGGESTIONS_PER_SESSION = 900
+MOTIONS_PER_SESSION = 40
+REVIEW_OPINIONS_PER_YEAR = 30
 LETTERS_PER_YEAR = 300
+MOTION_TITLES = [
+    "關於制定《示範市養老服務條例》的議案",
+    "關於制定《示範市物業管理條例》的議案",
+    "關於修改《示範市城市市容和環境衛生管理條例》的議案",
+    "關於制定《示範市河道管理條例》的議案",
+    "關於制定《示範市優化營商環境條例》的議案",
+]
+REVIEW_TITLES = [
+    "對市人民政府關於生態環境保護工作情況報告的審議意見",
+    "對市中級人民法院關於破解執行難工作情況報告的審議意見",
+    "對市人民檢察院關於公益訴訟工作情況報告的審議意見",
+    "對《食品安全法》執法檢查報告的審議意見",
+    "對市人民政府關於養老服務體系建設情況報告的審議意見",
+]
 
 TOPIC_TITLES = {
     Topic.EDUCATION: ["增加公辦幼兒園學位", "規範校外培訓", "改善課後延時服務", "新建中學"],
@@ -112,6 +128,7 @@ class Builder:
             ).distinct()
         )
         self.numbers: dict[tuple[str, int], int] = {}
+        self.links: list[tuple[Item, Item]] = []
         self.items: list[Item] = []
         self.plans: list[dict[str, Any]] = []
 
@@ -160,14 +177,17 @@ class Builder:
         for session in self.session_dates():
             for n in range(SUGGESTIONS_PER_SESSION):
                 self.suggestion(session, n, own_unit)
+            for n in range(MOTIONS_PER_SESSION):
+                self.motion(session, n, own_unit)
+        for k in range(self.ctx.scale):
+            for _n in range(REVIEW_OPINIONS_PER_YEAR):
+                self.review_opinion(self.today - dt.timedelta(days=365 * k) - self.days(20, 364))
         for k in range(self.ctx.scale):
             for _n in range(LETTERS_PER_YEAR):
                 self.letter(self.today - dt.timedelta(days=365 * k) - self.days(0, 364))
         self.flush()
-        self.ctx.log(
-            f"    casework: {len(self.plans)} suggestions, "
-            f"{sum(1 for i in self.items if i.kind == Kind.LETTER)} letters"
-        )
+        counts = {kind: sum(1 for i in self.items if i.kind == kind) for kind in kinds.SPECS}
+        self.ctx.log("    casework: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
     def suggestion(self, session: dt.date, n: int, own_unit: Organisation | None) -> None:
         rng = self.rng
@@ -456,6 +476,118 @@ class Builder:
             clock.elapsed_days = (clock.stopped_on - start).days
         return clock
 
+    # -- motions and review opinions ---------------------------------------------------------
+
+    def motion(self, session: dt.date, n: int, own_unit: Organisation | None) -> None:
+        rng = self.rng
+        submitted = session + self.days(0, 3)
+        decided = session + self.days(4, 6)
+        if decided > self.today:
+            return
+        title = rng.choice(MOTION_TITLES)
+        item = Item(
+            congress=self.congress,
+            kind=Kind.MOTION,
+            year=submitted.year,
+            number=self.number(Kind.MOTION, submitted.year),
+            title=title,
+            content=f"{title}。案由、依據和方案如下：……",
+            topic=rng.choice(list(Topic)),
+            channel=kinds.Channel.SESSION,
+            submitted_on=submitted,
+            registered_on=decided,
+            closed_on=decided,
+        )
+        deputies = rng.sample(self.deputies, k=min(len(self.deputies), rng.randint(10, 16)))
+        decision = rng.choices(
+            [kinds.ON_AGENDA, kinds.REFERRED, kinds.CONVERTED], weights=[15, 35, 50]
+        )[0]
+        item.state = decision
+        plan: dict[str, Any] = {
+            "item": item,
+            "originators": [
+                ItemOriginator(congress=self.congress, person=p, is_lead=i == 0)
+                for i, p in enumerate(deputies)
+            ],
+            "events": [
+                ("submit", "", "", submitted, ""),
+                ("decide", kinds.SUBMITTED, decision, decided, ""),
+            ],
+        }
+        self.items.append(item)
+        self.plans.append(plan)
+        if decision == kinds.CONVERTED:
+            before = len(self.items)
+            self.suggestion(decided - dt.timedelta(days=4), n, own_unit)
+            if len(self.items) > before:
+                self.links.append((self.items[-1], item))
+
+    def review_opinion(self, sent: dt.date) -> None:
+        rng = self.rng
+        spec = spec_for(Kind.REVIEW_OPINION)
+        title = rng.choice(REVIEW_TITLES)
+        unit = rng.choice(self.units)
+        item = Item(
+            congress=self.congress,
+            kind=Kind.REVIEW_OPINION,
+            year=sent.year,
+            number=self.number(Kind.REVIEW_OPINION, sent.year),
+            title=title,
+            content="常委會組成人員審議認為……建議：一、……二、……",
+            topic=rng.choice(list(Topic)),
+            channel=kinds.Channel.BETWEEN_SESSIONS,
+            submitted_on=sent,
+            registered_on=sent,
+            state=kinds.ASSIGNED,
+        )
+        lead = Assignment(
+            congress=self.congress,
+            unit=unit,
+            role=Assignment.Role.LEAD,
+            assigned_on=sent,
+            accepted_on=sent + self.days(1, 3),
+        )
+        rule = spec.clock(Purpose.REPLY)
+        due, prov = self.due(sent, rule.period)
+        report = sent + self.days(40, 110)
+        report_on = report if report <= self.today else None
+        plan: dict[str, Any] = {
+            "item": item,
+            "assignments": [lead],
+            "clocks": [self.clock(lead, Purpose.REPLY, rule, sent, due, prov, report_on)],
+            "events": [
+                ("submit", "", "", sent, ""),
+                ("register", kinds.SUBMITTED, kinds.REGISTERED, sent, ""),
+                ("assign", kinds.REGISTERED, kinds.ASSIGNED, sent, unit.name),
+            ],
+        }
+        self.items.append(item)
+        self.plans.append(plan)
+        if report_on is None:
+            return
+        cls = rng.choices(["A", "B", "C"], weights=[50, 40, 10])[0]
+        plan["replies"] = [
+            (
+                lead,
+                Reply(
+                    congress=self.congress,
+                    round=1,
+                    text="關於審議意見研究處理情況的報告：……",
+                    reply_class=cls,
+                    signed_by=f"{unit.name}主要負責人",
+                    sent_on=report_on,
+                    submitted_by=self.clerk,
+                ),
+            )
+        ]
+        item.state = kinds.REPLIED
+        plan["events"].append(("reply", kinds.ASSIGNED, kinds.REPLIED, report_on, unit.name))
+        heard = report_on + self.days(20, 60)
+        if heard <= self.today:
+            item.state = kinds.CLOSED
+            item.closed_on = heard
+            plan["events"].append(("close", kinds.REPLIED, kinds.CLOSED, heard, ""))
+
     # -- letters ------------------------------------------------------------------------------
 
     def letter(self, received: dt.date) -> None:
@@ -571,6 +703,9 @@ class Builder:
 
     def flush(self) -> None:
         Item.objects.bulk_create(self.items, batch_size=500)
+        for item, related in self.links:
+            item.related_item = related
+        Item.objects.bulk_update([item for item, _r in self.links], ["related_item"])
         originators: list[ItemOriginator] = []
         assignments: list[Assignment] = []
         for plan in self.plans:

@@ -19,7 +19,10 @@ def test_demo_builds_a_believable_year():
     today = dt.date(2026, 11, 28)
     ctx = build_demo(today=today, log=lambda _m: None, only=["people", "casework"])
     suggestions = Item.objects.filter(congress=ctx.congress, kind=Kind.SUGGESTION)
-    assert 800 <= suggestions.count() <= 900
+    assert 800 <= suggestions.count() <= 950
+    assert Item.objects.filter(kind=Kind.MOTION).count() == 40
+    assert Item.objects.filter(kind=Kind.REVIEW_OPINION).count() == 30
+    assert suggestions.filter(related_item__kind=Kind.MOTION).exists()
     states = set(suggestions.values_list("state", flat=True))
     assert {kinds.ASSIGNED, kinds.REPLIED, kinds.CLOSED, kinds.REHANDLING} <= states
     assert Evaluation.objects.filter(value="unsatisfied").exists()
