@@ -11,3 +11,10 @@ class GatheringsConfig(AppConfig):
         from sanxing.gatherings import hooks
 
         hooks.connect()
+
+        from sanxing.gatherings.management.commands.gatherings_export import configure, run
+        from sanxing.workcal.commands import register_calendar_action
+
+        register_calendar_action(
+            "export", "write a year's meetings as iCalendar to stdout", configure, run
+        )

@@ -128,3 +128,12 @@ def test_export_command_writes_the_year(meeting: Meeting, capsysbinary):
     call_command("gatherings_export", "--year", "2026")
     out = capsysbinary.readouterr().out.decode()
     assert len(parse(out)) == 1
+
+
+def test_calendar_export_writes_the_year_with_crlf(meeting: Meeting, capsysbinary):
+    from django.core.management import call_command
+
+    call_command("calendar", "export", "--year", "2026")
+    out = capsysbinary.readouterr().out
+    assert out.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert len(parse(out.decode())) == 1

@@ -1,15 +1,18 @@
 """``sanxing calendar load``: the chinesecalendar package's schedules for years not loaded yet.
 ``sanxing calendar import FILE.csv|.xlsx --year 2027``: a year's official schedule from a file
-(all or nothing; every bad row is listed). Both recompute open deadlines."""
+(all or nothing; every bad row is listed). Both recompute open deadlines.
+Other apps add subcommands through ``sanxing.workcal.commands`` (e.g. gatherings' ``export``)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from sanxing.core.errors import BusinessError
+from sanxing.workcal.commands import ACTIONS
 from sanxing.workcal.imports import ImportFileError, read_rows
 from sanxing.workcal.services import calendar_load_package, calendar_year_import
 
@@ -24,8 +27,14 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="import one year from a .csv or .xlsx file")
         imp.add_argument("file")
         imp.add_argument("--year", type=int, required=True)
+        for action in ACTIONS.values():
+            action.configure(sub.add_parser(action.name, help=action.help))
 
     def handle(self, *args, **options) -> None:
+        if options["action"] in ACTIONS:
+            ACTIONS[options["action"]].run(options, sys.stdout.buffer)
+            sys.stdout.flush()
+            return
         with translation.override("en"):
             if options["action"] == "load":
                 added = calendar_load_package(years=options.get("years"))
