@@ -12,6 +12,7 @@ import sys
 from typing import TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import translation
 
 from sanxing.workcal.calendar import current_calendar
@@ -41,7 +42,16 @@ class Command(BaseCommand):
             if options["calendar"] == "package":
                 calendar = WorkingCalendar.from_chinesecalendar()
             else:
-                calendar = current_calendar()
+                try:
+                    calendar = current_calendar()
+                except DatabaseError:
+                    # A fresh checkout before `sanxing migrate`: the official schedules still
+                    # answer; only the office's own corrections are missing.
+                    self.stderr.write(
+                        "note: the database is not migrated; using the chinesecalendar "
+                        "package's official schedules without the office's corrections"
+                    )
+                    calendar = WorkingCalendar.from_chinesecalendar()
             if options["start"] == "-":
                 self._stdin(calendar, options.get("stdin") or sys.stdin)
                 return
