@@ -88,3 +88,22 @@ def test_outsider_is_refused_the_item_page(page):
     response = page.goto(page.base_url + f"/casework/items/{item.pk}/")
     assert response is not None and response.status == 404
     assert Item.objects.count() == 1
+
+
+def test_the_office_reads_the_rates_and_opens_the_items_behind_a_number(page):
+    import datetime as dt
+
+    from sanxing.casework.tests.factories import assigned_suggestion
+
+    world = build_world()
+    assigned_suggestion(world, on=dt.date(2025, 3, 3), title="去年逾期未答復的建議")
+    login(page, "clerk")
+    page.goto(
+        page.base_url + "/casework/rates/?kind=suggestion&date_from=2025-01-01&date_to=2025-12-31"
+    )
+    table = page.locator("#rates-table")
+    expect(table).to_contain_text("市教育局")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "casework-rates.png"), full_page=True)
+    table.locator("a[href*='measure=open_overdue']").first.click()
+    expect(page.locator("main")).to_contain_text("去年逾期未答復的建議")
