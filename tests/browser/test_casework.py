@@ -27,6 +27,7 @@ def test_clerk_assigns_handler_replies_deputy_evaluates(page):
     )
 
     # The clerk registers it from the desk …
+    ARTIFACTS.mkdir(exist_ok=True)
     login(page, "clerk")
     page.goto(page.base_url + "/casework/")
     page.get_by_role("link", name="關於增設社區老年食堂的建議").click()
@@ -39,6 +40,7 @@ def test_clerk_assigns_handler_replies_deputy_evaluates(page):
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator(".summary-list").first).to_contain_text("市教育局")
     expect(page.locator("main")).to_contain_text("代表法")  # the law behind the reply deadline
+    page.screenshot(path=str(ARTIFACTS / "casework-assign-confirm.png"), full_page=True)
     page.locator("#confirm-assign").click()
     expect(page.locator(".banner-success")).to_contain_text("市教育局")
     page.context.clear_cookies()
@@ -50,6 +52,8 @@ def test_clerk_assigns_handler_replies_deputy_evaluates(page):
     page.select_option("#id_reply_class", "A")
     page.fill("#id_text", "已在全市新增老年食堂二十處。")
     page.fill("#id_signed_by", "李局長")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "casework-handler-item.png"), full_page=True)
     page.locator("#reply-form button[type=submit]").click()
     expect(page.locator(".banner-success")).to_be_visible()
     expect(page.locator(".reply")).to_contain_text("已在全市新增老年食堂二十處")

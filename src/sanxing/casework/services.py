@@ -521,13 +521,15 @@ def check_assignment(
         )
 
 
-def preview_deadlines(*, item: Item, on: dt.date, is_hard: bool | None = None) -> list[dict]:
+def preview_deadlines(
+    *, item: Item, on: dt.date, is_hard: bool | None = None, with_co_units: bool = True
+) -> list[dict]:
     """The due dates an assignment on ``on`` would set, for the confirmation page."""
     spec = item.spec
     hard = item.is_hard if is_hard is None else is_hard
     rows = []
     for purpose in (Purpose.REPLY, Purpose.RETURN_WINDOW, Purpose.CO_OPINION):
-        if purpose not in spec.clocks:
+        if purpose not in spec.clocks or (purpose == Purpose.CO_OPINION and not with_co_units):
             continue
         key = (
             "reply_hard"

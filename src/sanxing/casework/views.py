@@ -578,7 +578,12 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
             except BusinessError as error:
                 _error_to_form(form, error)
             else:
-                preview = services.preview_deadlines(item=item, on=d["on"], is_hard=d["is_hard"])
+                preview = services.preview_deadlines(
+                    item=item,
+                    on=d["on"],
+                    is_hard=d["is_hard"],
+                    with_co_units=bool(d["co_units"]),
+                )
                 return render(
                     request,
                     "casework/assign_confirm.html",
