@@ -188,3 +188,22 @@ def test_api_rates(client, world, item):
     assert r.status_code == 200, r.content
     units = r.json()["units"]
     assert units[0]["unit"] == "市教育局" and units[0]["assigned"] == 1
+
+
+def test_openapi_documents_the_casework_endpoints(client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    assert "/api/v1/casework/items/{item_id}/assign" in paths
+    assert "/api/v1/casework/rates" in paths
+
+
+def test_home_work_list_shows_each_persona_their_deadlines(world, item):
+    from sanxing.casework.worklist import casework_work
+
+    today = dt.date(2026, 6, 1)  # the reply is due 2 June
+    handler_items = list(casework_work(world.handler, today))
+    assert any(i.url == f"/casework/items/{item.pk}/" for i in handler_items)
+    assert all(i.rule for i in handler_items)  # each deadline says which rule set it
+    assert list(casework_work(world.other_handler, today)) == []
+    assert list(casework_work(world.outsider, today)) == []
