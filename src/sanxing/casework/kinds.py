@@ -339,6 +339,7 @@ ACTION_LABELS = {
     "decide_review": _("review decided"),
     "recompute": _("deadline recomputed after a calendar change"),
     "decide": _("presidium decided"),
+    "unit_reply": _("unit's handling report received"),
     "commitment_report": _("commitment reported as carried out"),
 }
 

@@ -812,7 +812,11 @@ def reply_submit(
         item = _lock(assignment.item)
         if assignment.return_decision == Assignment.ReturnDecision.PENDING:
             raise BusinessError(_("You have asked to return this item; wait for the office."))
-        if is_lead and item.state not in (kinds.ASSIGNED, kinds.REHANDLING):
+        # A unit's reply on a letter is its proposal to the office, which answers the writer.
+        waiting = (
+            (kinds.ACCEPTED,) if item.kind == Kind.LETTER else (kinds.ASSIGNED, kinds.REHANDLING)
+        )
+        if is_lead and item.state not in waiting:
             raise BusinessError(
                 _("This item is “%(state)s”: it is not waiting for a reply.")
                 % {"state": item.state_label},
@@ -845,6 +849,10 @@ def reply_submit(
                 _open_clocks(item, Purpose.CO_OPINION, assignment=assignment), on=sent_on, by=by
             )
             _event(item, action="co_opinion", by=by, note=assignment.unit.name)
+            return reply
+        if item.kind == Kind.LETTER:
+            label = spec.reply_class_label(reply_class)
+            _event(item, action="unit_reply", by=by, note=f"{assignment.unit.name} · {label}")
             return reply
         _stop_clocks(
             Clock.objects.filter(

@@ -235,7 +235,12 @@ def _item_context(
         if a.accepted_on is None and not pending:
             entry["accept"] = True
             entry["return_form"] = bound.get(f"return-{a.pk}") or forms.ReasonForm()
-        waiting = item.state in (kinds.ASSIGNED, kinds.REHANDLING) if is_lead else item.is_open
+        if not is_lead:
+            waiting = item.is_open
+        elif item.kind == Kind.LETTER:
+            waiting = item.state == kinds.ACCEPTED
+        else:
+            waiting = item.state in (kinds.ASSIGNED, kinds.REHANDLING)
         if waiting and not pending and (a.pk, item.round) not in replied:
             entry["reply_form"] = bound.get(f"reply-{a.pk}") or forms.ReplyForm(
                 kind=item.kind, is_lead=is_lead

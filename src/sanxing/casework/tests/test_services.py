@@ -409,3 +409,39 @@ def test_a_class_b_commitment_is_tracked_to_its_promised_date(world):
     )
     with pytest.raises(BusinessError):
         services.commitment_report(assignment=lead, note="再報", by=world.handler)
+
+
+def test_a_letter_forwarded_to_a_unit_gets_its_report_then_the_office_answers(world):
+    letter = services.letter_receive(
+        congress=world.congress,
+        channel="letter",
+        petitioner_name="錢七",
+        title="學位不足",
+        content="",
+        received_on=dt.date(2026, 5, 4),
+        by=world.clerk,
+    )
+    services.letter_accept(item=letter, by=world.clerk, on=dt.date(2026, 5, 6))
+    (lead,) = services.item_assign(
+        item=letter, lead_unit=world.unit, by=world.clerk, on=dt.date(2026, 5, 7)
+    )
+    services.reply_submit(
+        assignment=lead,
+        text="經核實，已協調入學。",
+        reply_class="support",
+        signed_by="局長",
+        sent_on=dt.date(2026, 5, 20),
+        by=world.handler,
+    )
+    letter.refresh_from_db()
+    assert letter.state == kinds.ACCEPTED
+    services.letter_answer(
+        item=letter,
+        outcome="support",
+        text="已協調入學",
+        signed_by="信訪室",
+        by=world.clerk,
+        sent_on=dt.date(2026, 5, 21),
+    )
+    letter.refresh_from_db()
+    assert letter.state == kinds.ANSWERED
