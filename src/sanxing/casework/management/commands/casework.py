@@ -36,10 +36,28 @@ class Command(BaseCommand):
         rates.add_argument("--topic", default="", choices=["", *Topic.values])
         rates.add_argument("--congress", help="congress code (default: the only one)")
         rates.add_argument("--json", action="store_true", help="print JSON")
+        imp = sub.add_parser(
+            "import", help="Import past records from .xlsx or .csv (see casework/imports.py)."
+        )
+        imp.add_argument("file")
+        imp.add_argument(
+            "--kind", required=True, choices=["suggestion", "letter", "review_opinion"]
+        )
+        imp.add_argument("--congress", help="congress code (default: the only one)")
+        imp.add_argument(
+            "--by",
+            default="",
+            help="username recorded as the importer (default: the first administrator)",
+        )
+        imp.add_argument(
+            "--skip-bad", action="store_true", help="import the good rows when some are wrong"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rates":
             self.rates(options)
+        elif options["action"] == "import":
+            self.import_file(options)
 
     def _congress(self, code: str | None) -> Congress:
         if code:
@@ -51,6 +69,35 @@ class Command(BaseCommand):
         if len(congresses) != 1:
             raise CommandError("Say which congress with --congress CODE")
         return congresses[0]
+
+    def import_file(self, options: dict[str, Any]) -> None:
+        from pathlib import Path
+
+        from sanxing.casework.imports import import_rows, read_rows
+
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"{path}: no such file")
+        try:
+            rows = read_rows(path)
+        except Exception as exc:  # a broken workbook: say so, not a traceback
+            raise CommandError(f"{path}: cannot read it ({exc})") from None
+        congress = self._congress(options["congress"])
+        report = import_rows(
+            congress=congress,
+            kind=options["kind"],
+            rows=rows,
+            by=_import_by(options["by"]),
+            skip_bad=options["skip_bad"],
+        )
+        for error in report.errors:
+            self.stderr.write(f"row {error.row}: {error.message}")
+        if report.errors and not options["skip_bad"]:
+            raise CommandError(
+                f"{len(report.errors)} problems; nothing was imported "
+                "(fix the rows, or give --skip-bad to import the good ones)"
+            )
+        self.stdout.write(f"{report.imported} items imported")
 
     def rates(self, options: dict[str, Any]) -> None:
         today = timezone.localdate()
@@ -97,6 +144,20 @@ class Command(BaseCommand):
             cells += [_pct(getattr(row, name)) for name in row.RATES]
             cells.append("" if row.average_days_to_reply is None else row.average_days_to_reply)
             self.stdout.write("\t".join(str(x) for x in cells))
+
+
+def _import_by(username: str) -> Any:
+    from sanxing.people.models import User
+
+    if not username:
+        admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if admin is None:
+            raise CommandError("Say who imports with --by USERNAME")
+        return admin
+    try:
+        return User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise CommandError(f"--by {username!r}: no such user") from None
 
 
 def _pct(value: float | None) -> str:

@@ -1,0 +1,124 @@
+"""Importing past records: every clock as if live, all-or-nothing unless --skip-bad."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from sanxing.casework import kinds, selectors
+from sanxing.casework.kinds import Purpose
+from sanxing.casework.models import Clock, Item
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "number,title,submitted_on,deputies,topic,lead_unit,co_units,assigned_on,hard,replied_on,reply_class,evaluation,evaluated_on,closed_on\n"
+GOOD = [
+    "1,關於增加學位的建議,2025-01-15,陳代表,education,市教育局,市交通運輸局,2025-01-20,否,2025-03-20,A,滿意,2025-03-30,\n",
+    "2,關於公交線路的建議,2025-01-16,陳代表,transport,市交通運輸局,,2025-01-20,是,,,,,\n",
+]
+BAD = "3,,2025-01-17,無名氏,education,市不存在局,,2025-01-10,maybe,,,,,\n"
+
+
+def write(tmp_path, lines):
+    path = tmp_path / "past.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    return str(path)
+
+
+def test_import_computes_the_clocks_as_if_live(world, tmp_path):
+    out = io.StringIO()
+    call_command("casework", "import", write(tmp_path, GOOD), "--kind", "suggestion", stdout=out)
+    assert "2 items imported" in out.getvalue()
+    first = Item.objects.get(number=1)
+    assert first.state == kinds.CLOSED and first.originators.get().person == world.deputy.person
+    reply = Clock.objects.get(item=first, purpose=Purpose.REPLY)
+    assert reply.due_on == dt.date(2025, 4, 21)  # 20 April 2025 is a Sunday
+    assert reply.stopped_on == dt.date(2025, 3, 20)
+    hard = Clock.objects.get(item__number=2, purpose=Purpose.REPLY)
+    assert hard.due_on == dt.date(2025, 7, 21) and hard.stopped_on is None  # 6 months: Sunday
+    rows = selectors.rates(
+        selectors.RateQuery(
+            congress_id=world.congress.pk,
+            kind="suggestion",
+            date_from=dt.date(2025, 1, 1),
+            date_to=dt.date(2025, 12, 31),
+            as_of=dt.date(2026, 1, 1),
+        )
+    )
+    total = rows[-1]
+    assert total.counts["assigned"] == 2 and total.counts["open_overdue"] == 1
+    assert total.on_time_rate == 0.5 and total.satisfaction_rate == 1.0
+
+
+def test_a_bad_row_stops_the_import_and_names_every_problem(world, tmp_path):
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "casework", "import", write(tmp_path, [*GOOD, BAD]), "--kind", "suggestion", stderr=err
+        )
+    text = err.getvalue()
+    assert "row 4" in text and "無名氏" in text and "市不存在局" in text and "maybe" in text
+    assert not Item.objects.exists()
+
+
+def test_skip_bad_imports_the_good_rows(world, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "casework",
+        "import",
+        write(tmp_path, [*GOOD, BAD]),
+        "--kind",
+        "suggestion",
+        "--skip-bad",
+        stdout=out,
+        stderr=err,
+    )
+    assert "2 items imported" in out.getvalue() and "row 4" in err.getvalue()
+    assert Item.objects.count() == 2
+    with pytest.raises(CommandError):  # the same numbers again
+        call_command("casework", "import", write(tmp_path, GOOD), "--kind", "suggestion")
+
+
+def test_import_letters_from_excel(world, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(
+        [
+            "number",
+            "title",
+            "submitted_on",
+            "petitioner",
+            "assigned_on",
+            "lead_unit",
+            "replied_on",
+            "reply_class",
+            "closed_on",
+        ]
+    )
+    ws.append(
+        [
+            7,
+            "小區漏水",
+            dt.date(2025, 9, 26),
+            "張三",
+            dt.date(2025, 9, 30),
+            "市教育局",
+            dt.date(2025, 11, 1),
+            "explain",
+            dt.date(2025, 12, 15),
+        ]
+    )
+    path = tmp_path / "letters.xlsx"
+    wb.save(path)
+    call_command("casework", "import", str(path), "--kind", "letter", stdout=io.StringIO())
+    letter = Item.objects.get(kind="letter")
+    assert letter.state == kinds.CLOSED and letter.tracking_code
+    register = Clock.objects.get(item=letter, purpose=Purpose.REGISTER)
+    assert register.due_on == dt.date(2025, 10, 11)
