@@ -385,3 +385,199 @@ def rate_table(request: HttpRequest, filters: Query[RateFilters]):
         "units": [row.as_dict() for row in selectors.rates(query)],
         "definitions": {k: str(v) for k, v in selectors.DEFINITIONS.items()},
     }
+
+
+# --- the other steps ------------------------------------------------------------------------
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class DecideReturnIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class ContactIn(Schema):
+    contacted_on: dt.date
+    method: str
+    note: str = ""
+
+
+class SuperviseIn(Schema):
+    method: str
+    note: str
+    on: dt.date | None = None
+
+
+class KeyIn(Schema):
+    leader_id: int
+    note: str = ""
+
+
+class LetterIn(Schema):
+    petitioner_name: str
+    title: str
+    content: str = ""
+    channel: Channel = Channel.LETTER
+    received_on: dt.date | None = None
+    petitioner_phone: str = ""
+    petitioner_address: str = ""
+    petitioner_email: str = ""
+    topic: Topic = Topic.OTHER
+
+
+class LetterAnswerIn(Schema):
+    outcome: str
+    text: str
+    signed_by: str
+    sent_on: dt.date | None = None
+
+
+class MotionDecisionIn(Schema):
+    decision: str = Field(..., description="agenda, refer or convert")
+    note: str = ""
+    on: dt.date | None = None
+
+
+STEP_ERRORS = error_responses(400, *AUTH_ERRORS, 404, 422)
+
+
+@router.post(
+    "/assignments/{assignment_id}/accept",
+    response={200: AssignmentOut, **STEP_ERRORS},
+    summary="The unit accepts the item: its handler",
+)
+def assignment_accept(request: HttpRequest, assignment_id: int):
+    assignment = assignment_for_user(request.user, assignment_id)
+    return services.assignment_accept(assignment=assignment, by=request.user)
+
+
+@router.post(
+    "/assignments/{assignment_id}/request-return",
+    response={200: AssignmentOut, **STEP_ERRORS},
+    summary="The unit asks the office to return an item outside its remit (within 5 working days)",
+)
+def assignment_request_return(request: HttpRequest, assignment_id: int, payload: ReasonIn):
+    assignment = assignment_for_user(request.user, assignment_id)
+    return services.assignment_request_return(
+        assignment=assignment, reason=payload.reason, by=request.user
+    )
+
+
+@router.post(
+    "/assignments/{assignment_id}/decide-return",
+    response={200: AssignmentOut, **STEP_ERRORS},
+    summary="The office approves or refuses a unit's request to return an item",
+)
+def assignment_decide_return(request: HttpRequest, assignment_id: int, payload: DecideReturnIn):
+    assignment = assignment_for_user(request.user, assignment_id)
+    return services.assignment_decide_return(
+        assignment=assignment, approve=payload.approve, note=payload.note, by=request.user
+    )
+
+
+@router.post(
+    "/assignments/{assignment_id}/contacts",
+    response={201: dict, **STEP_ERRORS},
+    summary="The unit records a contact with the deputy",
+)
+def assignment_contact(request: HttpRequest, assignment_id: int, payload: ContactIn):
+    assignment = assignment_for_user(request.user, assignment_id)
+    record = services.contact_record(assignment=assignment, by=request.user, **payload.dict())
+    return Status(201, {"id": record.pk})
+
+
+@router.post(
+    "/items/{item_id}/return",
+    response={200: ItemDetailOut, **error_responses(400, *AUTH_ERRORS, 404, 409, 422)},
+    summary="The office returns a submitted item to the deputy, with the reason",
+)
+def item_return(request: HttpRequest, item_id: int, payload: ReasonIn):
+    item = item_for_user(request.user, item_id)
+    return _detail(
+        services.item_return_to_originator(item=item, reason=payload.reason, by=request.user)
+    )
+
+
+@router.post(
+    "/items/{item_id}/supervision",
+    response={201: dict, **STEP_ERRORS},
+    summary="The office records a chase (督辦)",
+)
+def item_supervise(request: HttpRequest, item_id: int, payload: SuperviseIn):
+    item = item_for_user(request.user, item_id)
+    log = services.supervision_log_add(item=item, by=request.user, **payload.dict())
+    return Status(201, {"id": log.pk})
+
+
+@router.post(
+    "/items/{item_id}/key-supervised",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="Make the item a key supervised item with a supervising leader",
+)
+def item_key(request: HttpRequest, item_id: int, payload: KeyIn):
+    item = item_for_user(request.user, item_id)
+    leader = person_for_user(request.user, payload.leader_id)
+    return _detail(
+        services.item_mark_key_supervised(
+            item=item, leader=leader, note=payload.note, by=request.user
+        )
+    )
+
+
+@router.post(
+    "/items/{item_id}/close",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="The office closes a replied item whose form never came back (or a letter's review window)",
+)
+def item_close(request: HttpRequest, item_id: int):
+    item = item_for_user(request.user, item_id)
+    return _detail(services.item_close(item=item, by=request.user))
+
+
+@router.post(
+    "/items/{item_id}/decide",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="The presidium's decision on a motion (agenda, refer, convert to a suggestion)",
+)
+def motion_decide(request: HttpRequest, item_id: int, payload: MotionDecisionIn):
+    item = item_for_user(request.user, item_id)
+    return _detail(services.motion_decide(motion=item, by=request.user, **payload.dict()))
+
+
+@router.post(
+    "/letters",
+    response={201: ItemDetailOut, **error_responses(400, *AUTH_ERRORS, 422)},
+    summary="Register a letter or visit (office); the answer carries its tracking code",
+)
+def letter_receive(request: HttpRequest, payload: LetterIn):
+    viewer = viewer_for(request.user)
+    congress = Congress.objects.filter(pk=viewer.congress_id).first()
+    if congress is None:
+        raise NotPermitted(_("Your account belongs to no congress."))
+    item = services.letter_receive(congress=congress, by=request.user, **payload.dict())
+    return Status(201, {**_detail(item), "tracking_code": item.tracking_code})
+
+
+@router.post(
+    "/letters/{item_id}/accept",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="Accept a letter (受理): the 60-day handling period starts",
+)
+def letter_accept(request: HttpRequest, item_id: int):
+    item = item_for_user(request.user, item_id)
+    return _detail(services.letter_accept(item=item, by=request.user))
+
+
+@router.post(
+    "/letters/{item_id}/answer",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="The written answer with its outcome (support, explain, reject)",
+)
+def letter_answer(request: HttpRequest, item_id: int, payload: LetterAnswerIn):
+    item = item_for_user(request.user, item_id)
+    services.letter_answer(item=item, by=request.user, **payload.dict())
+    item.refresh_from_db()
+    return _detail(item)

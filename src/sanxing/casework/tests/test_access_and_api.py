@@ -207,3 +207,47 @@ def test_home_work_list_shows_each_persona_their_deadlines(world, item):
     assert all(i.rule for i in handler_items)  # each deadline says which rule set it
     assert list(casework_work(world.other_handler, today)) == []
     assert list(casework_work(world.outsider, today)) == []
+
+
+def test_api_unit_steps_and_office_steps(client, world, item):
+    lead = item.assignments.get()
+    post = lambda url, data=None: client.post(  # noqa: E731
+        f"/api/v1/casework{url}", data or {}, content_type="application/json"
+    )
+    client.force_login(world.other_handler)
+    assert post(f"/assignments/{lead.pk}/accept").status_code == 404
+    client.force_login(world.handler)
+    r = post(f"/assignments/{lead.pk}/contacts", {"contacted_on": "2026-03-05", "method": "phone"})
+    assert r.status_code == 201, r.content
+    r = post(f"/assignments/{lead.pk}/accept")
+    assert r.status_code == 200 and r.json()["accepted_on"] == "2026-06-01"
+    assert post(f"/assignments/{lead.pk}/request-return", {"reason": "x"}).status_code == 400
+    client.force_login(world.clerk)
+    r = post(f"/items/{item.pk}/supervision", {"method": "phone", "note": "電話催辦"})
+    assert r.status_code == 201
+    r = post(f"/items/{item.pk}/key-supervised", {"leader_id": world.director.person.pk})
+    assert r.status_code == 200 and r.json()["is_key_supervised"]
+    client.force_login(world.outsider)
+    assert (
+        post(f"/items/{item.pk}/supervision", {"method": "phone", "note": "x"}).status_code == 404
+    )
+
+
+def test_api_letter_journey(client, world):
+    client.force_login(world.clerk)
+    post = lambda url, data=None: client.post(  # noqa: E731
+        f"/api/v1/casework{url}", data or {}, content_type="application/json"
+    )
+    r = post("/letters", {"petitioner_name": "孫八", "title": "噪聲擾民"})
+    assert r.status_code == 201, r.content
+    letter_id = r.json()["id"]
+    assert post(f"/letters/{letter_id}/accept").json()["state"] == "accepted"
+    r = post(f"/letters/{letter_id}/answer", {"outcome": "maybe", "text": "x", "signed_by": "y"})
+    assert r.status_code == 400 and r.json()["field"] == "outcome"
+    r = post(
+        f"/letters/{letter_id}/answer",
+        {"outcome": "support", "text": "已處理", "signed_by": "信訪室"},
+    )
+    assert r.json()["state"] == "answered"
+    client.force_login(world.handler)
+    assert post(f"/letters/{letter_id}/accept").status_code == 404
