@@ -713,6 +713,8 @@ def rates(request: HttpRequest) -> HttpResponse:
             data,
             sheet_title=_("Rates"),
         )
+    if query and request.GET.get("format") == "pdf":
+        return _rates_report(request, query, rows, labels)
     count_columns = [
         {"name": n, "label": labels[n], "definition": selectors.DEFINITIONS[n]}
         for n, _m in RATE_COLUMNS
@@ -742,6 +744,54 @@ def rates(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+REPORT_COLUMNS = (
+    "assigned",
+    "replied",
+    "open_overdue",
+    "completion_rate",
+    "on_time_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+    "basic_satisfaction_rate",
+    "average_days_to_reply",
+)
+
+
+def _rates_report(
+    request: HttpRequest, query: selectors.RateQuery, rows: list[Any], labels: dict[str, str]
+) -> HttpResponse:
+    """The handling report (辦理情況報告) for a kind and period as a PDF."""
+    from sanxing.documents.pdf import pdf_response, render_pdf
+
+    def value(row: Any, name: str) -> Any:
+        return row.counts[name] if name in row.counts else getattr(row, name)
+
+    kind_label = str(dict(Kind.choices)[query.kind])
+    title = _("Report on the handling of %(kind)s items, %(start)s to %(end)s") % {
+        "kind": kind_label,
+        "start": _day(query.date_from),
+        "end": _day(query.date_to),
+    }
+    pdf = render_pdf(
+        "casework/rates_report.html",
+        {
+            "title": title,
+            "kind_label": kind_label,
+            "query": query,
+            "congress": _congress(request),
+            "total": rows[-1],
+            "columns": [
+                {"label": labels[n], "definition": selectors.DEFINITIONS[n]} for n in REPORT_COLUMNS
+            ],
+            "percent": set(selectors.UnitRates.RATES),
+            "table": [
+                {"row": row, "values": [(n, value(row, n)) for n in REPORT_COLUMNS]} for row in rows
+            ],
+        },
+    )
+    return pdf_response(f"report-{query.kind}-{query.date_from}-{query.date_to}.pdf", pdf)
 
 
 @login_required

@@ -332,3 +332,13 @@ def test_the_office_enters_a_motion_and_records_the_presidiums_decision(client, 
     assert r.status_code == 302
     motion.refresh_from_db()
     assert motion.state == kinds.REFERRED
+
+
+def test_the_handling_report_pdf(client, world):
+    assigned_suggestion(world, on=dt.date(2026, 1, 5))
+    client.force_login(world.clerk)
+    r = client.get(
+        "/casework/rates/?kind=suggestion&date_from=2026-01-01&date_to=2026-12-31&format=pdf"
+    )
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
