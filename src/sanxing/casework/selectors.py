@@ -30,6 +30,16 @@ from sanxing.casework.models import Assignment, Clock, Evaluation, Item, Reply
 # --- queues ----------------------------------------------------------------------------------
 
 
+def search(items: QuerySet[Item], q: str) -> QuerySet[Item]:
+    """Items whose title, content or a reply contains ``q`` (a plain substring match; the
+    full-text index of the issue is for a later session)."""
+    q = (q or "").strip()[:100]
+    if not q:
+        return items
+    replied = Reply.objects.filter(item=OuterRef("pk"), text__icontains=q)
+    return items.filter(Q(title__icontains=q) | Q(content__icontains=q) | Exists(replied))
+
+
 def desk_queue(items: QuerySet[Item]) -> QuerySet[Item]:
     """What the office must register or assign."""
     return items.filter(state__in=[kinds.SUBMITTED, kinds.REGISTERED, kinds.RECEIVED]).order_by(

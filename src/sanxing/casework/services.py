@@ -32,7 +32,7 @@ from sanxing.casework.models import (
     Transition,
     Workflow,
 )
-from sanxing.core.errors import BusinessError, NotPermitted
+from sanxing.core.errors import BusinessError, NotPermitted, StaleEdit
 from sanxing.people.access import roles_in_force, viewer_for
 from sanxing.people.models import Congress, Organisation, Person, Role
 
@@ -130,15 +130,12 @@ def _move(item: Item, *, action: str, to: str, by: Any, note: str = "") -> None:
 
 
 def _lock(item: Item) -> Item:
-    """Re-read the item under a lock; refuse an edit made on a stale copy."""
-    current = Item.objects.select_for_update().select_related("congress").get(pk=item.pk)
-    return current
+    """Re-read the item under a lock: every check and write works on the current row."""
+    return Item.objects.select_for_update().select_related("congress").get(pk=item.pk)
 
 
 def _check_version(item: Item, version: int | None) -> None:
     if version is not None and item.version != version:
-        from sanxing.core.errors import StaleEdit
-
         raise StaleEdit(
             _(
                 "Someone else saved this item after you opened it. "

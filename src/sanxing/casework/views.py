@@ -72,6 +72,12 @@ def desk(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in kinds.SPECS:
         items = items.filter(kind=kind)
+    q = request.GET.get("q", "").strip()
+    found = (
+        _page(request, selectors.search(items, q).order_by("-submitted_on", "-pk"), "fpage")
+        if q
+        else None
+    )
     queue = _page(request, selectors.desk_queue(items), "page")
     deadlines = _page(request, selectors.open_clocks(items, today=today, within_days=7), "dpage")
     return render(
@@ -82,6 +88,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             "deadlines": deadlines,
             "today": today,
             "kind": kind,
+            "q": q,
+            "found": found,
             "kinds": [(k.value, k.label) for k in Kind],
         },
     )

@@ -342,3 +342,16 @@ def test_the_handling_report_pdf(client, world):
     )
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert r.content.startswith(b"%PDF")
+
+
+def test_desk_search_finds_titles_and_replies(client, world):
+    _item, lead = assigned_suggestion(world, on=dt.date(2026, 5, 4), title="關於社區食堂的建議")
+    services.reply_submit(
+        assignment=lead, text="已新建長者飯堂", reply_class="A", signed_by="局長", by=world.handler
+    )
+    registered_suggestion(world, on=dt.date(2026, 5, 5), title="關於停車位的建議")
+    client.force_login(world.clerk)
+    body = client.get("/casework/?q=飯堂").content.decode()
+    assert "關於社區食堂的建議" in body
+    assert client.get("/casework/?q=食堂").context["found"].paginator.count == 1
+    assert client.get("/casework/?q=建議").context["found"].paginator.count == 2
