@@ -29,6 +29,13 @@ def connect() -> None:
         register_periodic("casework.reminders", reminders.reminders_job)
 
     try:
+        from sanxing.gatherings.handoff import register_sink
+    except ImportError:  # pragma: no cover
+        log.warning("sanxing.gatherings.handoff missing: review opinions are entered by hand")
+    else:
+        register_sink(services.review_opinion_receive)
+
+    try:
         from sanxing.web.navigation import register_nav
         from sanxing.web.worklist import register
     except ImportError:  # pragma: no cover

@@ -156,6 +156,8 @@ class Item(SoftDeleteModel):
     tracking_code = models.CharField(
         _("tracking code"), max_length=24, null=True, blank=True, unique=True
     )
+    # Where the item came from outside casework, e.g. "gatherings.agenda_item:42".
+    origin_ref = models.CharField(_("origin"), max_length=60, blank=True)
     related_item = models.ForeignKey(
         "self",
         verbose_name=_("related item"),

@@ -1303,6 +1303,38 @@ def letter_review_decide(
         return reply
 
 
+# --- review opinions handed off by a committee meeting ------------------------------------------
+
+
+def review_opinion_receive(opinion: Any, by: Any) -> Item:
+    """The sink for ``sanxing.gatherings.handoff``: the review opinion compiled after a
+    Standing Committee meeting becomes an item, registered and assigned to its units with the
+    reply clock (監督法 Arts. 17, 37, 50; 3 months by default)."""
+    congress = Congress.objects.get(pk=opinion.congress_id)
+    units = list(Organisation.objects.filter(congress=congress, pk__in=opinion.handling_unit_ids))
+    units.sort(key=lambda u: list(opinion.handling_unit_ids).index(u.pk))
+    if not units:
+        raise BusinessError(_("Choose the lead unit."), field="units")
+    today = _today()
+    submitted_on = min(opinion.considered_on, today)
+    with transaction.atomic():
+        item = item_submit(
+            congress=congress,
+            kind=Kind.REVIEW_OPINION,
+            title=opinion.title,
+            content=opinion.content,
+            submitted_on=submitted_on,
+            deputies=[],
+            by=by,
+        )
+        item.origin_ref = f"gatherings.agenda_item:{opinion.agenda_item_id}"
+        _save(item, by, ["origin_ref"])
+        item = item_register(item=item, by=by, on=today)
+        item_assign(item=item, lead_unit=units[0], co_units=units[1:], by=by, on=today)
+        item.refresh_from_db()
+        return item
+
+
 # --- the calendar changed ----------------------------------------------------------------------
 
 

@@ -445,3 +445,26 @@ def test_a_letter_forwarded_to_a_unit_gets_its_report_then_the_office_answers(wo
     )
     letter.refresh_from_db()
     assert letter.state == kinds.ANSWERED
+
+
+def test_a_review_opinion_handed_off_by_a_meeting_is_assigned_with_its_clock(world):
+    from sanxing.gatherings.handoff import ReviewOpinion, _sinks
+
+    assert services.review_opinion_receive in _sinks
+    opinion = ReviewOpinion(
+        congress_id=world.congress.pk,
+        gathering_id=1,
+        agenda_item_id=42,
+        title="對市人民政府關於教育工作情況報告的審議意見",
+        content="一、……二、……",
+        handling_unit_ids=(world.unit.pk, world.other_unit.pk),
+        considered_on=dt.date(2026, 5, 28),
+    )
+    item = services.review_opinion_receive(opinion, world.clerk)
+    assert item.kind == Kind.REVIEW_OPINION and item.state == kinds.ASSIGNED
+    assert item.origin_ref == "gatherings.agenda_item:42"
+    lead = item.assignments.get(role="lead")
+    assert lead.unit == world.unit
+    reply = Clock.objects.get(item=item, purpose=Purpose.REPLY)
+    assert reply.started_on == dt.date(2026, 6, 1) and reply.due_on == dt.date(2026, 9, 1)
+    assert "監督法" in reply.article or "监督法" in reply.article
