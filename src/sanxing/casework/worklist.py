@@ -49,12 +49,14 @@ def casework_work(user: Any, today: dt.date) -> Iterator[Any]:
             due_on__lte=today + dt.timedelta(days=HORIZON_DAYS),
             item__deleted_at__isnull=True,
         )
-        .select_related("item")
+        .select_related("item", "assignment__unit")
         .order_by("due_on", "pk")[:LIMIT]
     )
     for clock in clocks:
+        # One item has a clock per assigned unit: name the unit so the rows tell apart.
+        unit = f" · {clock.assignment.unit}" if clock.assignment_id else ""
         yield WorkItem(
-            title=f"{clock.item.reference} {clock.item.title} · {clock.get_purpose_display()}",
+            title=f"{clock.item.reference} {clock.item.title} · {clock.get_purpose_display()}{unit}",
             url=reverse("casework:item", args=[clock.item_id]),
             due_on=clock.due_on,
             rule=clock.article_display,
