@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("sanxing.people.urls")),
     path("calendar/", include("sanxing.workcal.urls")),
+    path("casework/search/", include("sanxing.casework.search_urls")),
     path("casework/", include("sanxing.casework.urls")),
     path("gatherings/", include("sanxing.gatherings.urls")),
     path("notices/", include("sanxing.notify.urls")),

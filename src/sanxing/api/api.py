@@ -64,6 +64,7 @@ api.add_router("", "sanxing.api.docs.router")
 api.add_router("/people", "sanxing.people.api.router")
 api.add_router("/calendar", "sanxing.workcal.api.router")
 api.add_router("/notices", "sanxing.notify.api.router")
+api.add_router("/casework/search", "sanxing.casework.search_api.router")
 api.add_router("/casework", "sanxing.casework.api.router")
 api.add_router("/", "sanxing.gatherings.api.router")
 
