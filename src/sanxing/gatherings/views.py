@@ -28,6 +28,7 @@ from sanxing.gatherings.models import (
     RosterEntry,
     Vote,
 )
+from sanxing.gatherings.qr import qr_svg
 from sanxing.people.access import viewer_for
 from sanxing.people.models import Person
 
@@ -378,16 +379,19 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def check_in_code_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The screen in the hall: the code that changes every minute and the link a phone
-    opens. htmx reloads the code part every ten seconds."""
+    """The screen in the hall: the code that changes every minute, the link a phone opens and
+    the same link as a QR code. htmx reloads the panel when the window turns (and every ten
+    seconds, so a sleeping screen catches up)."""
     g = selectors.gathering_managed_by(request.user, pk)
     now = timezone.now()
     code = services.check_in_code(g, now)
     link = request.build_absolute_uri(reverse("gatherings:self_check_in", args=[g.pk]))
+    link = f"{link}?code={code}"
     context = {
         "g": g,
         "code": code,
-        "link": f"{link}?code={code}",
+        "link": link,
+        "qr": qr_svg(link),
         "seconds_left": services.code_seconds_left(now),
     }
     if request.htmx:  # type: ignore[attr-defined]

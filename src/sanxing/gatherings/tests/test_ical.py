@@ -1,15 +1,18 @@
-"""The calendar feeds parse as RFC 5545 (checked by a small strict parser: no icalendar
-package here)."""
+"""The calendar feeds parse as RFC 5545: read by an independent parser (the ``icalendar``
+package, ``Calendar.from_ical``) that must find the right events, and checked line by line by
+a small strict parser (CRLF, folding at 75 octets, balanced components)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import icalendar
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from sanxing.gatherings import ical, services
+from sanxing.gatherings.models import Gathering
 from sanxing.gatherings.tests.conftest import Meeting
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +63,14 @@ def parse(text: str) -> list[dict]:
     return events
 
 
+def independent(text: str | bytes) -> list[icalendar.Event]:
+    """The VEVENTs as the icalendar package reads them (it raises on a malformed stream)."""
+    cal = icalendar.Calendar.from_ical(text)
+    assert cal.name == "VCALENDAR"
+    assert str(cal["VERSION"]) == "2.0" and cal.get("PRODID")
+    return list(cal.walk("VEVENT"))
+
+
 def test_folding_never_splits_a_character():
     line = "SUMMARY:" + "關於示範市國民經濟和社會發展計劃執行情況的報告" * 4
     folded = ical.fold(line)
@@ -86,6 +97,20 @@ def test_year_calendar_has_every_meeting(meeting: Meeting):
     assert committee["LOCATION"] == "常委會會議室"
     assert parse(ical.year_calendar(w.congress, 2025)) == []
 
+    read = independent(ical.year_calendar(w.congress, 2026))
+    by_uid = {str(e["UID"]): e for e in read}
+    assert set(by_uid) == {f"gathering-{g.pk}@127.0.0.1" for g in Gathering.objects.all()}
+    ev = by_uid[f"gathering-{meeting.gathering.pk}@127.0.0.1"]
+    assert ev.decoded("DTSTART") == meeting.gathering.starts_at
+    assert ev.decoded("DTEND") == meeting.gathering.ends_at
+    assert str(ev["SUMMARY"]) == meeting.gathering.title
+    assert str(ev["LOCATION"]) == "常委會會議室"
+    directors = next(e for e in read if e is not ev)
+    # commas, semicolons and folding of a long Chinese title come back intact
+    assert str(directors["SUMMARY"]) == "主任會議, 第二十次; 長標題" * 3
+    assert directors.decoded("DTEND") - directors.decoded("DTSTART") == dt.timedelta(hours=2)
+    assert independent(ical.year_calendar(w.congress, 2025)) == []
+
 
 def test_personal_feed_by_secret_url_and_revocable(meeting: Meeting):
     w, g = meeting.world, meeting.gathering
@@ -104,13 +129,23 @@ def test_personal_feed_by_secret_url_and_revocable(meeting: Meeting):
     assert any(e["SUMMARY"] == g.title for e in events)
     tasks = [e for e in events if e["UID"].startswith("gathering-task-")]
     assert len(tasks) == 9 and all(e.get("DTSTART", "").isdigit() for e in tasks)
+    read = independent(response.content)
+    meetings = [e for e in read if str(e["UID"]) == f"gathering-{g.pk}@127.0.0.1"]
+    assert len(meetings) == 1 and meetings[0].decoded("DTSTART") == g.starts_at
+    read_tasks = {str(e["UID"]): e for e in read if str(e["UID"]).startswith("gathering-task-")}
+    for task in g.checklist.all():
+        ev = next(
+            e for uid, e in read_tasks.items() if uid.startswith(f"gathering-task-{task.pk}@")
+        )
+        assert ev.decoded("DTSTART") == task.due_on  # an all-day date, not a datetime
+        assert str(ev["SUMMARY"]) == task.title
     c.post(reverse("gatherings:my_calendar"))
     assert anonymous.get(url).status_code == 404
     assert anonymous.get(reverse("gatherings:feed", args=["nonsense"])).status_code == 404
     # the outsider's feed has nothing of this meeting
     outsider_feed = ical.feed_for(w.outsider)
     body = anonymous.get(reverse("gatherings:feed", args=[outsider_feed.token])).content.decode()
-    assert parse(body) == []
+    assert parse(body) == [] and independent(body) == []
 
 
 def test_year_export_is_for_the_office(meeting: Meeting):
@@ -120,6 +155,8 @@ def test_year_export_is_for_the_office(meeting: Meeting):
     c.force_login(meeting.world.clerk)
     response = c.get(reverse("gatherings:year_ics", args=[2026]))
     assert len(parse(response.content.decode())) == 1
+    (ev,) = independent(response.content)
+    assert str(ev["SUMMARY"]) == meeting.gathering.title
 
 
 def test_export_command_writes_the_year(meeting: Meeting, capsysbinary):
@@ -137,3 +174,4 @@ def test_calendar_export_writes_the_year_with_crlf(meeting: Meeting, capsysbinar
     out = capsysbinary.readouterr().out
     assert out.startswith(b"BEGIN:VCALENDAR\r\n")
     assert len(parse(out.decode())) == 1
+    assert [str(e["SUMMARY"]) for e in independent(out)] == [meeting.gathering.title]
