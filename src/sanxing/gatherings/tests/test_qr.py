@@ -5,6 +5,7 @@ the link on the page, and it changes with the window)."""
 import datetime as dt
 import html
 import re
+from typing import Any
 
 import pytest
 import segno
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _screen(meeting: Meeting, *, htmx: bool = False) -> str:
     c = Client()
     c.force_login(meeting.world.clerk)
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     response = c.get(reverse("gatherings:code", args=[meeting.gathering.pk]), **headers)
     assert response.status_code == 200
     return response.content.decode()
