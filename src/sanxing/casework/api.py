@@ -4,10 +4,10 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from sanxing.api.errors import AUTH_ERRORS, error_responses
@@ -581,3 +581,45 @@ def letter_answer(request: HttpRequest, item_id: int, payload: LetterAnswerIn):
     services.letter_answer(item=item, by=request.user, **payload.dict())
     item.refresh_from_db()
     return _detail(item)
+
+
+class AttachmentOut(Schema):
+    id: int
+    reply_id: int | None
+    name: str = Field(..., alias="attachment.original_name")
+    size: int = Field(..., alias="attachment.size")
+    content_type: str = Field(..., alias="attachment.content_type")
+    sha256: str = Field(..., alias="attachment.sha256")
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        from django.urls import reverse
+
+        return reverse("casework:attachment", args=[obj.item_id, obj.pk])
+
+
+@router.get(
+    "/items/{item_id}/attachments",
+    response={200: list[AttachmentOut], **error_responses(*AUTH_ERRORS, 404)},
+    summary="The files of an item and of its replies (download at each url)",
+)
+def item_attachments(request: HttpRequest, item_id: int):
+    item = item_for_user(request.user, item_id)
+    return list(item.attachments.select_related("attachment").order_by("pk"))
+
+
+@router.post(
+    "/items/{item_id}/replies/{reply_id}/attachments",
+    response={201: list[AttachmentOut], **error_responses(400, *AUTH_ERRORS, 404, 422)},
+    summary="Attach files to a reply (multipart, field `files`): the replying unit's handler",
+)
+def reply_attach(
+    request: HttpRequest, item_id: int, reply_id: int, files: File[list[UploadedFile]]
+):
+    item = item_for_user(request.user, item_id)
+    reply = item.replies.select_related("assignment__unit", "item").filter(pk=reply_id).first()
+    if reply is None:
+        raise Http404
+    links = services.reply_attach(reply=reply, files=files, by=request.user)
+    return Status(201, links)

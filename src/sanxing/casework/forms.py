@@ -22,6 +22,31 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the limits are checked by the service."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+def attachments_field() -> MultipleFileField:
+    return MultipleFileField(
+        label=_("Attachments"),
+        help_text=_("PDF, Word, Excel, JPG, PNG, text or OFD files, at most 20 MB each."),
+    )
+
+
 def _units(congress_id: int | None):
     return Organisation.objects.filter(
         congress_id=congress_id, kind=Organisation.Kind.HANDLING_UNIT
@@ -105,6 +130,7 @@ class LetterForm(forms.Form):
     title = forms.CharField(label=_("Matter"), max_length=200)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea, required=False)
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
+    attachments = attachments_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,6 +201,7 @@ class ReplyForm(forms.Form):
     )
     signed_by = forms.CharField(label=_("Signed by"), max_length=60)
     sent_on = forms.DateField(label=_("Sent on"), widget=DateInput())
+    attachments = attachments_field()
 
     def __init__(self, *args: Any, kind: str, is_lead: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

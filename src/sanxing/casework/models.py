@@ -601,3 +601,38 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} · {self.action}"
+
+
+class ItemAttachment(SoftDeleteModel):
+    """A file attached to an item (the letter as received, its enclosures) or to one of its
+    replies. The file itself is a ``documents.Attachment``; this row ties it to casework so
+    that it is fetched through the item's permission-checked lookup and joins like any other
+    casework row (a generic foreign key could do neither with database integrity)."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    reply = models.ForeignKey(
+        Reply,
+        verbose_name=_("reply"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    attachment = models.OneToOneField(
+        "documents.Attachment",
+        verbose_name=_("file"),
+        on_delete=models.PROTECT,
+        related_name="casework_link",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["item", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.attachment_id}"

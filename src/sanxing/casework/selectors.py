@@ -72,11 +72,16 @@ def open_clocks(
 
 def item_detail(item: Item) -> dict[str, Any]:
     """Everything the item page shows, in a fixed number of queries."""
+    files = list(item.attachments.select_related("attachment").order_by("pk"))
+    replies = list(item.replies.select_related("assignment__unit").order_by("round", "pk"))
+    for reply in replies:
+        reply.files = [f for f in files if f.reply_id == reply.pk]  # type: ignore[attr-defined]
     return {
         "originators": list(item.originators.select_related("person")),
         "assignments": list(item.assignments.select_related("unit").order_by("role", "pk")),
         "clocks": list(item.clocks.select_related("assignment__unit").order_by("started_on", "pk")),
-        "replies": list(item.replies.select_related("assignment__unit").order_by("round", "pk")),
+        "replies": replies,
+        "item_files": [f for f in files if f.reply_id is None],
         "evaluations": list(item.evaluations.select_related("person").order_by("round")),
         "contacts": list(item.contacts.select_related("assignment__unit", "recorded_by")),
         "supervision": list(item.supervision_logs.select_related("by")),

@@ -24,6 +24,7 @@ from sanxing.casework.models import (
     ContactRecord,
     Evaluation,
     Item,
+    ItemAttachment,
     ItemOriginator,
     Reply,
     State,
@@ -33,6 +34,7 @@ from sanxing.casework.models import (
     Workflow,
 )
 from sanxing.core.errors import BusinessError, NotPermitted, StaleEdit
+from sanxing.documents import attachments as files_
 from sanxing.people.access import roles_in_force, viewer_for
 from sanxing.people.models import Congress, Organisation, Person, Role
 
@@ -219,6 +221,61 @@ def _not_before(day: dt.date, earliest: dt.date | None, message: str, field: str
 def _not_future(day: dt.date, field: str) -> None:
     if day > _today():
         raise BusinessError(_("This date is in the future."), field=field, code="future")
+
+
+def check_files(files: Iterable[Any]) -> list[files_.CheckedFile]:
+    """Uploaded files (Django ``UploadedFile``, ``(name, bytes)`` pairs or already checked)
+    checked against the attachment limits before anything is written."""
+    checked = []
+    for f in files or ():
+        if isinstance(f, files_.CheckedFile):
+            checked.append(f)
+        elif isinstance(f, tuple):
+            checked.append(files_.check_upload(f[0], f[1]))
+        else:
+            checked.append(files_.check_uploaded_file(f))
+    return checked
+
+
+def _attach(
+    item: Item,
+    checked: Sequence[files_.CheckedFile],
+    *,
+    by: Any,
+    written: list[Any],
+    reply: Reply | None = None,
+) -> list[ItemAttachment]:
+    links = []
+    for f in checked:
+        attachment = files_.store(congress_id=item.congress_id, checked=f, by=by, written=written)
+        links.append(
+            _create(
+                ItemAttachment,
+                by,
+                congress_id=item.congress_id,
+                item=item,
+                reply=reply,
+                attachment=attachment,
+            )
+        )
+    return links
+
+
+def reply_attach(*, reply: Reply, files: Sequence[Any], by: Any) -> list[ItemAttachment]:
+    """Add files to a reply: by a handler of the replying unit (or the office for its own
+    answer to a letter) while the reply is not yet approved and sent on."""
+    if reply.assignment_id is not None:
+        _require_handler(by, reply.assignment)  # type: ignore[arg-type]
+    else:
+        _require_office(by, reply.congress_id)
+    checked = check_files(files)
+    if not checked:
+        raise BusinessError(_("Choose a file to attach."), field="files")
+    with files_.removed_on_error() as written, transaction.atomic():
+        item = _lock(reply.item)
+        links = _attach(item, checked, by=by, written=written, reply=reply)
+        _event(item, action="attach", by=by, note="、".join(f.name for f in checked))
+        return links
 
 
 # --- items: submit, register, return ---------------------------------------------------------
@@ -771,6 +828,7 @@ def reply_submit(
     signed_by: str,
     sent_on: dt.date | None = None,
     committed_on: dt.date | None = None,
+    files: Sequence[Any] = (),
     by: Any,
 ) -> Reply:
     """A unit's handler submits the reply letter (lead unit, with its class) or the
@@ -804,7 +862,8 @@ def reply_submit(
             )
     else:
         reply_class, committed_on = "", None
-    with transaction.atomic():
+    checked = check_files(files)
+    with files_.removed_on_error() as written, transaction.atomic():
         assignment = _lock_assignment(assignment)
         item = _lock(assignment.item)
         if assignment.return_decision == Assignment.ReturnDecision.PENDING:
@@ -835,6 +894,7 @@ def reply_submit(
             sent_on=sent_on,
             submitted_by=by,
         )
+        _attach(item, checked, by=by, written=written, reply=reply)
         if assignment.accepted_on is None:
             assignment.accepted_on = sent_on
             _save(assignment, by, ["accepted_on"])
@@ -1062,6 +1122,7 @@ def letter_receive(
     petitioner_address: str = "",
     petitioner_email: str = "",
     topic: str = kinds.Topic.OTHER,
+    files: Sequence[Any] = (),
     by: Any,
 ) -> Item:
     """A letter or visit arrives: registered with a 15-day clock (信訪工作條例 Art. 22, 23) and
@@ -1086,7 +1147,8 @@ def letter_receive(
         raise BusinessError(_("Choose how the letter arrived."), field="channel")
     if topic not in kinds.Topic.values:
         raise BusinessError(_("Choose a topic from the list."), field="topic")
-    with transaction.atomic():
+    checked = check_files(files)
+    with files_.removed_on_error() as written, transaction.atomic():
         same_writer = Q(petitioner_name=petitioner_name) & (
             (Q(petitioner_id_number=petitioner_id_number) & ~Q(petitioner_id_number=""))
             | (Q(petitioner_phone=petitioner_phone) & ~Q(petitioner_phone=""))
@@ -1123,6 +1185,7 @@ def letter_receive(
             related_item=earlier,
         )
         _start_clock(item, purpose=Purpose.REGISTER, start=received_on, by=by)
+        _attach(item, checked, by=by, written=written)
         note = _("Repeat of %(ref)s") % {"ref": earlier.reference} if earlier else ""
         _event(item, action="receive", by=by, note=note)
         return item

@@ -8,6 +8,11 @@ urlpatterns = [
     path("new/", views.item_new, name="item_new"),
     path("letters/new/", views.letter_new, name="letter_new"),
     path("items/<int:pk>/", views.item_page, name="item"),
+    path(
+        "items/<int:pk>/files/<int:file_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("items/<int:pk>/assign/", views.item_assign, name="assign"),
     path("items/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
     path("assignments/<int:pk>/notice.pdf", views.assignment_notice, name="assignment_notice"),

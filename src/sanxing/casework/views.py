@@ -13,7 +13,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -32,7 +32,7 @@ from sanxing.casework.access import (
     items_visible_to,
 )
 from sanxing.casework.kinds import Kind, Purpose
-from sanxing.casework.models import Assignment, Item
+from sanxing.casework.models import Assignment, Item, ItemAttachment
 from sanxing.core.errors import BusinessError
 from sanxing.people.access import viewer_for
 from sanxing.people.models import Congress, Person
@@ -161,10 +161,12 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     if not can_use_desk(request.user):
         raise Http404
     congress = _congress(request)
-    form = forms.LetterForm(request.POST or None)
+    form = forms.LetterForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.letter_receive(congress=congress, by=request.user, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            files = data.pop("attachments", [])
+            item = services.letter_receive(congress=congress, by=request.user, files=files, **data)
         except BusinessError as error:
             _error_to_form(form, error)
         else:
@@ -453,7 +455,10 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     form: djforms.Form
     if action == "reply":
         form = forms.ReplyForm(
-            request.POST, kind=item.kind, is_lead=assignment.role == Assignment.Role.LEAD
+            request.POST,
+            request.FILES,
+            kind=item.kind,
+            is_lead=assignment.role == Assignment.Role.LEAD,
         )
     elif action == "contact":
         form = forms.ContactForm(request.POST)
@@ -476,6 +481,7 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                     committed_on=d.get("committed_on"),
                     signed_by=d["signed_by"],
                     sent_on=d["sent_on"],
+                    files=d.get("attachments") or [],
                     by=request.user,
                 )
                 message = _("Your reply is sent. The deputy will be asked to evaluate it.")
@@ -534,6 +540,24 @@ def assignment_notice(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     return pdf_response(f"{item.reference}-{assignment.unit.name}.pdf", pdf)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A file of an item or of one of its replies, for whoever may see the item."""
+    item = item_for_user(request.user, pk)
+    link = ItemAttachment.objects.select_related("attachment").filter(item=item, pk=file_pk).first()
+    if link is None:
+        raise Http404
+    attachment = link.attachment
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- assign, with check your answers -----------------------------------------------------------
