@@ -134,3 +134,73 @@ class ChecklistTaskForm(forms.Form):
 
 def local_input(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M")
+
+
+# --- follow-up ------------------------------------------------------------------------------
+
+
+def _organisations(congress_id: int):
+    return Organisation.objects.filter(congress_id=congress_id).order_by("name")
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Implementing units"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, gathering, **kwargs):
+        super().__init__(*args, **kwargs)
+        from sanxing.gatherings.models import Decision
+
+        self.fields["kind"].choices = Decision.Kind.choices  # type: ignore[attr-defined]
+        self.fields["agenda_item"].queryset = gathering.agenda_items.filter(  # type: ignore[attr-defined]
+            withdrawn_at__isnull=True
+        )
+        self.fields["units"].queryset = _organisations(gathering.congress_id)  # type: ignore[attr-defined]
+
+
+class RemarkForm(forms.Form):
+    """``person_choices``: the roster (the office records for anyone on it); ``None`` for a
+    member speaking for themselves. Choices are given, not queried, so a page with many agenda
+    items asks the database once."""
+
+    person = forms.TypedChoiceField(label=_("Speaker"), coerce=int, choices=())
+    text = forms.CharField(label=_("Remark"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, person_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if person_choices is None:
+            del self.fields["person"]
+        else:
+            self.fields["person"].choices = [("", "—"), *person_choices]  # type: ignore[attr-defined]
+
+
+class OpinionForm(forms.Form):
+    title = forms.CharField(label=_("Title of the review opinion"), max_length=200)
+    preface = forms.CharField(
+        label=_("Preface"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    remarks = forms.TypedMultipleChoiceField(
+        label=_("Remarks"),
+        coerce=int,
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    units = forms.TypedMultipleChoiceField(
+        label=_("Handling units"), coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, remark_choices=(), unit_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remarks"].choices = list(remark_choices)  # type: ignore[attr-defined]
+        self.fields["units"].choices = list(unit_choices)  # type: ignore[attr-defined]

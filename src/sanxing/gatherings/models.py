@@ -494,3 +494,118 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.token[:6]}…"
+
+
+# --- follow-up (跟蹤服務) -------------------------------------------------------------------
+
+
+class Minutes(SoftDeleteModel):
+    """The minutes (會議紀要) of a meeting: one per gathering, edited until approved."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.OneToOneField(
+        Gathering, verbose_name=_("gathering"), on_delete=models.PROTECT, related_name="minutes"
+    )
+    text = models.TextField(_("minutes"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return str(self.gathering)
+
+
+class Decision(SoftDeleteModel):
+    """A decision or resolution of a meeting; each becomes an implementation item through
+    ``sanxing.gatherings.handoff.decision_hand_off``."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("decision")
+        RESOLUTION = "resolution", _("resolution")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering, verbose_name=_("gathering"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.DECISION)
+    text = models.TextField(_("text"))
+    units = models.ManyToManyField(
+        Organisation, verbose_name=_("implementing units"), blank=True, related_name="+"
+    )
+    handed_off_at = models.DateTimeField(_("handed off at"), null=True, blank=True)
+    handed_off_refs = models.CharField(_("implementation items"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["gathering", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["decision", "resolution"]), name="decision_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Remark(SoftDeleteModel):
+    """A member's deliberation remark (審議發言) on an agenda item."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.PROTECT, related_name="remarks"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("speaker"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("remark"))
+    made_at = models.DateTimeField(_("made at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deliberation remark")
+        verbose_name_plural = _("deliberation remarks")
+        ordering = ["agenda_item", "made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.text[:40]}"
+
+
+class ReviewOpinionRecord(SoftDeleteModel):
+    """A review opinion compiled from the remarks on an agenda item and handed to casework."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.PROTECT,
+        related_name="review_opinions",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    content = models.TextField(_("review opinion"))
+    remarks = models.ManyToManyField(Remark, verbose_name=_("remarks"), related_name="+")
+    units = models.ManyToManyField(Organisation, verbose_name=_("handling units"), related_name="+")
+    handed_off_at = models.DateTimeField(_("handed off at"))
+    handed_off_refs = models.CharField(_("casework items"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review opinion")
+        verbose_name_plural = _("review opinions")
+        ordering = ["agenda_item", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxing.gatherings import views
+from sanxing.gatherings import views, views_followup
 
 app_name = "gatherings"
 urlpatterns = [
@@ -23,6 +23,14 @@ urlpatterns = [
     path("tasks/<int:pk>/toggle/", views.checklist_task_toggle, name="task_toggle"),
     path("votes/<int:pk>/", views.vote_page, name="vote"),
     path("votes/<int:pk>/close/", views.vote_close, name="vote_close"),
+    path("<int:pk>/follow-up/", views_followup.follow_up, name="follow_up"),
+    path("<int:pk>/minutes/", views_followup.minutes_save, name="minutes"),
+    path("<int:pk>/decisions/", views_followup.decision_add, name="decision_add"),
+    path(
+        "decisions/<int:pk>/hand-off/", views_followup.decision_hand_off, name="decision_hand_off"
+    ),
+    path("items/<int:pk>/remarks/", views_followup.remark_add, name="remark_add"),
+    path("items/<int:pk>/opinion/", views_followup.opinion_compile, name="opinion_compile"),
     path("my-calendar/", views.my_calendar, name="my_calendar"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("year/<int:year>.ics", views.year_ics, name="year_ics"),

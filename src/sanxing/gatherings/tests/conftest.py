@@ -93,3 +93,16 @@ def P(user) -> Person:
 
 def PID(user) -> int:
     return P(user).pk
+
+
+@pytest.fixture
+def isolated_sinks():
+    """No hand-off sinks registered (casework registers its own at start-up); restored after."""
+    from sanxing.gatherings import handoff
+
+    saved = (list(handoff._sinks), list(handoff._decision_sinks))
+    handoff._sinks.clear()
+    handoff._decision_sinks.clear()
+    yield handoff
+    handoff._sinks[:] = saved[0]
+    handoff._decision_sinks[:] = saved[1]

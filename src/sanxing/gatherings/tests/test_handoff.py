@@ -13,7 +13,7 @@ from sanxing.gatherings.tests.conftest import Meeting
 pytestmark = pytest.mark.django_db
 
 
-def test_review_opinion_goes_to_the_registered_sink(meeting: Meeting):
+def test_review_opinion_goes_to_the_registered_sink(meeting: Meeting, isolated_sinks):
     w = meeting.world
     item = services.agenda_item_add(
         gathering=meeting.gathering, title="聽取和審議義務教育工作情況的報告", by=w.clerk
