@@ -1,7 +1,8 @@
 """The demo congress's casework: for each year of activity, the suggestions of that year's
 congress session (about 900) with replies in every state — on time and late, every class,
 satisfied and not, some handled a second time, some still open and overdue — and a few
-hundred letters and visits.
+about 4,000 letters and visits a year (some overdue, some whose writers were not satisfied and
+asked for a review, handled a second time).
 
 Rows are built in memory and bulk-inserted (thousands of items through the services one by
 one would take minutes); every date is computed with the same rules as the services, and each
@@ -44,7 +45,7 @@ except ImportError:  # pragma: no cover - the demo app is part of the foundation
 SUGGESTIONS_PER_SESSION = 900
 MOTIONS_PER_SESSION = 40
 REVIEW_OPINIONS_PER_YEAR = 30
-LETTERS_PER_YEAR = 300
+LETTERS_PER_YEAR = 4000
 MOTION_TITLES = [
     "關於制定《示範市養老服務條例》的議案",
     "關於制定《示範市物業管理條例》的議案",
@@ -84,6 +85,22 @@ LETTER_TITLES = [
     "社保待遇核定",
     "宅基地糾紛",
     "對法院判決不服",
+    "學校周邊交通擁堵",
+    "老舊小區加裝電梯",
+    "農村飲水安全",
+    "醫保報銷不及時",
+    "違章建築影響採光",
+    "餐飲油煙擾民",
+    "公交線路調整",
+    "幼兒園學位緊張",
+]
+LETTER_PLACES = ["東城區", "西城區", "南湖區", "北山縣", "新區", "開發區", "河西鎮", "城關鎮"]
+LETTER_DETAILS = [
+    "多次向有關部門反映未果，",
+    "問題已持續一年多，",
+    "涉及群眾二百餘戶，",
+    "影響正常生活，",
+    "經協商未能解決，",
 ]
 SURNAMES = "王李張劉陳楊趙黃周吳徐孫胡朱高林何郭馬羅"
 GIVEN = "偉芳娜秀英敏靜麗強磊軍洋勇艷傑娟濤明超蘭霞平剛桂"
@@ -186,6 +203,9 @@ class Builder:
             for _n in range(LETTERS_PER_YEAR):
                 self.letter(self.today - dt.timedelta(days=365 * k) - self.days(0, 364))
         self.flush()
+        from sanxing.casework.search import ensure_search_index
+
+        ensure_search_index()  # the full-text index, filled from the rows when it is new
         counts = {kind: sum(1 for i in self.items if i.kind == kind) for kind in kinds.SPECS}
         self.ctx.log("    casework: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
@@ -594,12 +614,14 @@ class Builder:
         rng = self.rng
         spec = spec_for(Kind.LETTER)
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        title = rng.choice(LETTER_TITLES)
+        place = rng.choice(LETTER_PLACES)
         item = Item(
             congress=self.congress,
             kind=Kind.LETTER,
             year=received.year,
-            title=rng.choice(LETTER_TITLES),
-            content="來信反映：……",
+            title=title,
+            content=f"來信反映{place}{title}問題，{rng.choice(LETTER_DETAILS)}請求依法處理。",
             topic=rng.choice(list(Topic)),
             channel=rng.choice(
                 [
@@ -683,6 +705,14 @@ class Builder:
         rule = spec.clock(Purpose.REVIEW_REQUEST)
         due, prov = self.due(answered_on, rule.period)
         window_closed = due < self.today
+        # About one writer in twelve is not satisfied and asks for a review (複查).
+        asked = answered_on + self.days(5, 25)
+        if rng.random() < 0.08 and asked <= min(due, self.today):
+            plan["clocks"].append(
+                self.clock(None, Purpose.REVIEW_REQUEST, rule, answered_on, due, prov, asked)
+            )
+            self.letter_review(plan, asked)
+            return
         plan["clocks"].append(
             self.clock(
                 None,
@@ -698,6 +728,52 @@ class Builder:
             item.state = kinds.CLOSED
             item.closed_on = due
             plan["events"].append(("close", kinds.ANSWERED, kinds.CLOSED, due, ""))
+
+    def letter_review(self, plan: dict[str, Any], asked: dt.date) -> None:
+        """The writer was not satisfied: the letter is handled again (round 2)."""
+        rng = self.rng
+        spec = spec_for(Kind.LETTER)
+        item: Item = plan["item"]
+        item.round = 2
+        item.state = kinds.UNDER_REVIEW
+        plan["events"].append(
+            ("request_review", kinds.ANSWERED, kinds.UNDER_REVIEW, asked, "對處理意見不滿意")
+        )
+        rule = spec.clock(Purpose.REVIEW)
+        due, prov = self.due(asked, rule.period)
+        decided = asked + self.days(10, 45)  # some reviews run late
+        decided_on = decided if decided <= self.today else None
+        plan["clocks"].append(
+            self.clock(None, Purpose.REVIEW, rule, asked, due, prov, decided_on, round_=2)
+        )
+        if decided_on is None:
+            return
+        outcome = rng.choices(["support", "explain", "reject"], weights=[20, 50, 30])[0]
+        plan["replies"].append(
+            (
+                None,
+                Reply(
+                    congress=self.congress,
+                    round=2,
+                    text="經複查，維持原處理意見並答復如下：……",
+                    reply_class=outcome,
+                    signed_by="信訪室",
+                    sent_on=decided_on,
+                    submitted_by=self.clerk,
+                ),
+            )
+        )
+        item.state = kinds.CLOSED
+        item.closed_on = decided_on
+        plan["events"].append(
+            (
+                "decide_review",
+                kinds.UNDER_REVIEW,
+                kinds.CLOSED,
+                decided_on,
+                spec.reply_class_label(outcome),
+            )
+        )
 
     # -- writing ---------------------------------------------------------------------------------
 
