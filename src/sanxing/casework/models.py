@@ -636,3 +636,28 @@ class ItemAttachment(SoftDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.item_id} · {self.attachment_id}"
+
+
+class Mailbox(SoftDeleteModel):
+    """A director's published mailbox (主任信箱): mail to this address arrives through the
+    inbound gateway (``sanxing mailin``) and becomes a registered letter."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    address = models.EmailField(_("address"), unique=True)
+    owner = models.ForeignKey(
+        Person, verbose_name=_("whose mailbox"), on_delete=models.PROTECT, related_name="+"
+    )
+    active = models.BooleanField(_("receiving mail"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("published mailbox")
+        verbose_name_plural = _("published mailboxes")
+        ordering = ["congress", "address"]
+
+    def __str__(self) -> str:
+        return self.address
+
+    def save(self, *args, **kwargs):
+        self.address = (self.address or "").strip().lower()
+        super().save(*args, **kwargs)

@@ -1191,6 +1191,83 @@ def letter_receive(
         return item
 
 
+def letter_receive_by_mail(
+    *,
+    mailbox: Any,
+    sender_name: str,
+    sender_email: str,
+    subject: str,
+    text: str,
+    files: Sequence[Any] = (),
+) -> Item:
+    """Mail to a published mailbox (the inbound gateway, not a person, acts): a letter
+    received by e-mail with its attachments, and a notice to the office's staff."""
+    from sanxing.casework.reminders import _office_users
+    from sanxing.notify.services import notice_send
+
+    received_on = _today()
+    name = (sender_name or "").strip() or (sender_email or "").split("@")[0] or "?"
+    title = (subject or "").strip()[:200] or _("(no subject)")
+    checked = check_files(files)
+    with files_.removed_on_error() as written, transaction.atomic():
+        congress = Congress.objects.get(pk=mailbox.congress_id)
+        earlier = (
+            Item.objects.filter(congress=congress, kind=Kind.LETTER, petitioner_email=sender_email)
+            .exclude(petitioner_email="")
+            .exclude(state__in=spec_for(Kind.LETTER).final_states)
+            .order_by("submitted_on", "pk")
+            .first()
+        )
+        item = _create(
+            Item,
+            None,
+            congress=congress,
+            kind=Kind.LETTER,
+            year=received_on.year,
+            title=title,
+            content=text or "",
+            channel=kinds.Channel.EMAIL,
+            submitted_on=received_on,
+            state=kinds.RECEIVED,
+            petitioner_name=name[:60],
+            petitioner_email=(sender_email or "")[:254],
+            tracking_code=_new_tracking_code(),
+            related_item=earlier,
+        )
+        _start_clock(item, purpose=Purpose.REGISTER, start=received_on, by=None)
+        _attach(item, checked, by=None, written=written)
+        note = _("By e-mail to %(address)s") % {"address": mailbox.address}
+        if earlier:
+            note += " · " + _("Repeat of %(ref)s") % {"ref": earlier.reference}
+        _event(item, action="receive", by=None, note=note)
+        office = _office_users({congress.pk}, received_on).get(congress.pk, [])
+        from django.urls import reverse
+        from django.utils.text import format_lazy
+        from django.utils.translation import gettext_lazy
+
+        notice_send(
+            recipients=office,
+            kind="casework.mailin",
+            title=format_lazy(
+                gettext_lazy("A letter arrived by e-mail to {address}: {title}"),
+                address=mailbox.address,
+                title=title,
+            ),
+            body=format_lazy(gettext_lazy("From {name}. Register it within 15 days."), name=name),
+            url=reverse("casework:item", args=[item.pk]),
+            dedupe_key=f"casework:mailin:{item.pk}",
+        )
+        return item
+
+
+def _new_tracking_code() -> str:
+    for _attempt in range(5):
+        code = _tracking_code()
+        if not Item.all_objects.filter(tracking_code=code).exists():
+            break
+    return code
+
+
 def letter_accept(*, item: Item, by: Any, on: dt.date | None = None) -> Item:
     """The office accepts the letter (受理): numbered, with the 60-day handling clock (Art. 34)."""
     _require_office(by, item.congress_id)
