@@ -65,6 +65,7 @@ SECRETS = (
     "SWEEP-TASK",
     "SWEEP-NOTICE",
     "SWEEP-OVERRIDE",
+    "SWEEP-PRIVATE",  # the leave reason and the tasks of a meeting whose results are public
     "13800001111",
     "110101199001011234",
     "11010119850505123X",
@@ -121,7 +122,19 @@ OUTSIDER_API_MAY = {
 }
 
 # Findings: (kind, route or (method, path)) → what was seen. Filled from the sweep's runs.
-FINDINGS: dict[str, str] = {}
+FINDINGS: dict[str, str] = {
+    "outsider-published gatherings/<int:pk>/": (
+        "gatherings/views.py _detail_context: the meeting page lists every leave request with "
+        "its reason (leave.reason, e.g. an illness) to anyone who may see the meeting: the "
+        "outsider and the public on a meeting whose results are published, every attendee "
+        "on any meeting; reasons should show to the office and to the person only"
+    ),
+    "outsider-published gatherings/<int:pk>/leave/": (
+        "gatherings/views.py leave_create: a POST by someone not on the roster is answered "
+        "302 with the message 'Leave must be requested before the meeting starts' (wrong, "
+        "the meeting is ahead) instead of 404; nothing is written"
+    ),
+}
 
 
 # --- the records ----------------------------------------------------------------------------
@@ -184,6 +197,26 @@ def build_records(world: World) -> Records:
     task = gatherings.checklist_task_add(
         gathering=meeting, title="SWEEP-TASK 印發材料", offset_days=-3, owner=w.clerk, by=w.clerk
     )
+    # A meeting whose results are published: the public sees it, but not who asked for leave
+    # and why, nor the office's preparation tasks.
+    public = gatherings.gathering_plan(
+        congress=w.congress,
+        kind=COMMITTEE_MEETING,
+        title="第二十九次會議",
+        starts_at=starts + dt.timedelta(days=1),
+        ends_at=starts + dt.timedelta(days=1, hours=4),
+        place="常委會會議室",
+        by=w.clerk,
+    )
+    gatherings.roster_build(gathering=public, by=w.clerk)
+    public_agenda = gatherings.agenda_item_add(gathering=public, title="聽取報告", by=w.clerk)
+    gatherings.leave_request(
+        gathering=public, person=w.member.person, reason="SWEEP-PRIVATE 住院", by=w.member
+    )
+    gatherings.checklist_task_add(
+        gathering=public, title="SWEEP-PRIVATE 任務", offset_days=-3, owner=w.clerk, by=w.clerk
+    )
+    gatherings.gathering_publish_results(gathering=public, by=w.clerk)
     notice = notice_send(recipients=[w.deputy], kind="sweep", title="SWEEP-NOTICE 待評價")[0]
     override = calendar_override_add(
         date=dt.date(today.year + 1, 3, 3), kind="holiday", reason="SWEEP-OVERRIDE", by=w.admin
@@ -199,6 +232,8 @@ def build_records(world: World) -> Records:
             "assignment": assignment.pk,
             "letter": letter.pk,
             "gathering": meeting.pk,
+            "public_gathering": public.pk,
+            "public_agenda": public_agenda.pk,
             "agenda": agenda.pk,
             "vote": vote.pk,
             "leave": leave.pk,
@@ -434,6 +469,45 @@ def test_the_sweep_knows_every_object_kind():
         and r not in ("gatherings/year/<int:year>.ics",)
     ]
     assert not unknown
+
+
+PUBLIC_GATHERING_ROUTES = [
+    r for r in page_routes() if re.match(r"gatherings/(items/)?<int:pk>/", r)
+]
+# What anyone signed in may open of a meeting whose results are published.
+PUBLISHED_MAY_OPEN = {"gatherings/<int:pk>/", "gatherings/<int:pk>/quorum/"}
+
+
+@pytest.mark.parametrize(
+    "route", [_param("outsider-published", r) for r in PUBLIC_GATHERING_ROUTES]
+)
+def test_the_outsider_sees_a_published_meeting_but_nothing_private(route: str, records: Records):
+    ids = dict(records.ids, gathering=records.ids["public_gathering"])
+    ids["agenda"] = records.ids["public_agenda"]
+    problems = []
+    for who, client in (("outsider", Client()), ("anonymous", Client())):
+        if who == "outsider":
+            client.force_login(records.world.outsider)
+        for url in fill(route, ids):
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                secrets = leaked(response)
+                if secrets:
+                    problems.append(f"{who}: {describe(method, url, response)} shows {secrets}")
+                elif not refused(response) and not (
+                    who == "outsider" and method == "get" and route in PUBLISHED_MAY_OPEN
+                ):
+                    problems.append(f"{who}: {describe(method, url, response)}: not refused")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_public_api_shows_a_published_meeting_without_its_private_parts(records: Records):
+    client = Client()
+    pk = records.ids["public_gathering"]
+    for url in ("/api/v1/gatherings", f"/api/v1/gatherings/{pk}", "/api/v1/votes"):
+        response = client.get(url)
+        assert response.status_code in (200, 401), describe("get", url, response)
+        assert not leaked(response), describe("get", url, response)
 
 
 # --- the API --------------------------------------------------------------------------------
