@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from sanxing.api.errors import AUTH_ERRORS, error_responses
 from sanxing.api.pagination import PagePagination
-from sanxing.casework import selectors, services
+from sanxing.casework import privacy, selectors, services
 from sanxing.casework.access import assignment_for_user, item_for_user, items_visible_to
 from sanxing.casework.kinds import Channel, EvaluationValue, Kind, Topic
 from sanxing.core.errors import BusinessError, NotPermitted
@@ -85,8 +85,19 @@ class EvaluationOut(Schema):
     evaluated_on: dt.date
 
 
+class PetitionerOut(Schema):
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    email: str
+
+
 class ItemDetailOut(ItemOut):
     content: str
+    petitioner: PetitionerOut | None = Field(
+        None, description="A letter's writer, for the office only; ID number and phone masked"
+    )
     deputy_ids: list[int]
     assignments: list[AssignmentOut]
     clocks: list[ClockOut]
@@ -205,12 +216,24 @@ def _item_out(item: Any) -> dict[str, Any]:
     }
 
 
-def _detail(item: Any) -> dict[str, Any]:
+def _petitioner(item: Any, values: dict[str, str]) -> dict[str, str]:
+    return {
+        "name": item.petitioner_name,
+        "phone": values["petitioner_phone"],
+        "id_number": values["petitioner_id_number"],
+        "address": item.petitioner_address,
+        "email": item.petitioner_email,
+    }
+
+
+def _detail(item: Any, user: Any = None) -> dict[str, Any]:
     data = selectors.item_detail(item)
+    show = item.petitioner_name and user is not None and privacy.can_unmask(user, item)
     today = timezone.localdate()
     return {
         **_item_out(item),
         "content": item.content,
+        "petitioner": _petitioner(item, privacy.masked(item)) if show else None,
         "deputy_ids": [o.person_id for o in data["originators"]],
         "assignments": data["assignments"],
         "clocks": [
@@ -247,7 +270,7 @@ def item_list(request: HttpRequest, filters: Query[ItemFilters]):
     summary="One item with its assignments, clocks, replies and evaluations",
 )
 def item_detail(request: HttpRequest, item_id: int):
-    return _detail(item_for_user(request.user, item_id))
+    return _detail(item_for_user(request.user, item_id), request.user)
 
 
 @router.post(
@@ -277,7 +300,7 @@ def item_add(request: HttpRequest, payload: ItemIn):
     )
     if payload.register_now:
         item = services.item_register(item=item, by=request.user)
-    return Status(201, _detail(item))
+    return Status(201, _detail(item, request.user))
 
 
 @router.post(
@@ -295,7 +318,7 @@ def item_register(request: HttpRequest, item_id: int, payload: RegisterIn):
         is_hard=payload.is_hard,
         version=payload.version,
     )
-    return _detail(item)
+    return _detail(item, request.user)
 
 
 @router.post(
@@ -319,7 +342,7 @@ def item_assign(request: HttpRequest, item_id: int, payload: AssignIn):
         version=payload.version,
     )
     item.refresh_from_db()
-    return _detail(item)
+    return _detail(item, request.user)
 
 
 @router.post(
@@ -558,7 +581,7 @@ def letter_receive(request: HttpRequest, payload: LetterIn):
     if congress is None:
         raise NotPermitted(_("Your account belongs to no congress."))
     item = services.letter_receive(congress=congress, by=request.user, **payload.dict())
-    return Status(201, {**_detail(item), "tracking_code": item.tracking_code})
+    return Status(201, {**_detail(item, request.user), "tracking_code": item.tracking_code})
 
 
 @router.post(
@@ -580,7 +603,7 @@ def letter_answer(request: HttpRequest, item_id: int, payload: LetterAnswerIn):
     item = item_for_user(request.user, item_id)
     services.letter_answer(item=item, by=request.user, **payload.dict())
     item.refresh_from_db()
-    return _detail(item)
+    return _detail(item, request.user)
 
 
 class AttachmentOut(Schema):
@@ -623,3 +646,15 @@ def reply_attach(
         raise Http404
     links = services.reply_attach(reply=reply, files=files, by=request.user)
     return Status(201, links)
+
+
+@router.post(
+    "/items/{item_id}/personal-data",
+    response={200: PetitionerOut, **error_responses(*AUTH_ERRORS, 404)},
+    summary="A letter writer's ID number and phone unmasked: the office only; each call is logged",
+)
+def item_personal_data(request: HttpRequest, item_id: int):
+    item = item_for_user(request.user, item_id)
+    if not item.petitioner_name:
+        raise Http404
+    return _petitioner(item, privacy.unmasked(request.user, item, "api"))

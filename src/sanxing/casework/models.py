@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from sanxing.casework.kinds import Channel, EvaluationValue, Kind, Purpose, Topic, spec_for
 from sanxing.core.models import SoftDeleteModel
-from sanxing.people.models import Congress, Organisation, Person
+from sanxing.people.models import Congress, Organisation, Person, PersonalDataView
 
 # --- workflows as data -----------------------------------------------------------------------
 
@@ -661,3 +661,33 @@ class Mailbox(SoftDeleteModel):
     def save(self, *args, **kwargs):
         self.address = (self.address or "").strip().lower()
         super().save(*args, **kwargs)
+
+
+class PetitionerDataView(models.Model):
+    """One viewing of a letter writer's unmasked ID number or phone: who saw which fields of
+    which letter, when, through which channel. The same shape as ``people.PersonalDataView``
+    (a writer is not a ``Person``). Append-only; written by ``privacy.log_petitioner_view``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    item = models.ForeignKey(
+        Item,
+        verbose_name=_("item"),
+        on_delete=models.PROTECT,
+        related_name="petitioner_data_views",
+    )
+    fields = models.CharField(_("fields"), max_length=200)
+    channel = models.CharField(_("channel"), max_length=10, choices=PersonalDataView.Channel)
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("petitioner data view")
+        verbose_name_plural = _("petitioner data views")
+        ordering = ["-viewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.item_id} · {self.fields}"

@@ -13,6 +13,7 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path("items/<int:pk>/personal-data/", views.item_personal_data, name="personal_data"),
     path("items/<int:pk>/assign/", views.item_assign, name="assign"),
     path("items/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
     path("assignments/<int:pk>/notice.pdf", views.assignment_notice, name="assignment_notice"),

@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanxing.casework import forms, kinds, selectors, services
+from sanxing.casework import forms, kinds, privacy, selectors, services
 from sanxing.casework.access import (
     assignment_for_user,
     can_use_deputy_view,
@@ -273,6 +273,8 @@ def _item_context(
         if a.return_decision == Assignment.ReturnDecision.PENDING and office
     ]
     ctx["show_petitioner"] = office
+    if office and item.petitioner_name:
+        ctx["petitioner"] = privacy.masked(item)
     return ctx
 
 
@@ -280,6 +282,19 @@ def _item_context(
 def item_page(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_for_user(request.user, pk)
     return render(request, "casework/item.html", _item_context(request, item))
+
+
+@login_required
+@require_POST
+def item_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letters office sees the writer's ID number and phone unmasked; each view is logged."""
+    item = item_for_user(request.user, pk)
+    if not privacy.can_unmask(request.user, item):
+        raise Http404
+    ctx = _item_context(request, item)
+    ctx["petitioner"] = privacy.unmasked(request.user, item, "web")
+    ctx["unmasked"] = True
+    return render(request, "casework/item.html", ctx)
 
 
 def _done(request: HttpRequest, item: Item, message: str) -> HttpResponse:
