@@ -69,6 +69,7 @@ SECRETS = (
     "13800001111",
     "110101199001011234",
     "11010119850505123X",
+    "13900002222",
 )
 
 # Pages anyone may open without signing in (the brief's list).
@@ -245,6 +246,7 @@ def build_records(world: World) -> Records:
             "person": w.clerk.person.pk,  # not a public person
             "role": clerk_role.pk,
             "organisation": w.unit.pk,
+            "public_person": w.deputy.person.pk,
             "year": today.year,
         },
     )
@@ -508,6 +510,35 @@ def test_the_public_api_shows_a_published_meeting_without_its_private_parts(reco
         response = client.get(url)
         assert response.status_code in (200, 401), describe("get", url, response)
         assert not leaked(response), describe("get", url, response)
+
+
+# A public person's page and card (the same facts, no ID number nor mobile) are public.
+PUBLIC_PROFILE = {"people/<int:pk>/", "people/<int:pk>/card.pdf"}
+PERSON_ROUTES = [r for r in page_routes() if r.startswith("people/<int:pk>/")]
+
+
+@pytest.mark.parametrize("route", [_param("outsider-public-person", r) for r in PERSON_ROUTES])
+def test_the_outsider_sees_a_public_person_but_not_their_personal_data(
+    route: str, records: Records
+):
+    ids = dict(records.ids, person=records.ids["public_person"])
+    client = Client()
+    client.force_login(records.world.outsider)
+    problems = []
+    for url in fill(route, ids):
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if leaked(response):
+                problems.append(f"{describe(method, url, response)} shows {leaked(response)}")
+            elif not refused(response) and route not in PUBLIC_PROFILE:
+                problems.append(f"{describe(method, url, response)}: not refused")
+    response = Client().get(
+        f"/api/v1/people/persons/{ids['person']}",
+        headers={"Authorization": f"Bearer {token_issue(user=records.world.outsider)[1]}"},
+    )
+    if leaked(response):
+        problems.append(f"API {response.status_code} shows {leaked(response)}")
+    assert not problems, "\n".join(problems)
 
 
 # --- the API --------------------------------------------------------------------------------
