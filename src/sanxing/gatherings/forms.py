@@ -204,3 +204,123 @@ class OpinionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["remarks"].choices = list(remark_choices)  # type: ignore[attr-defined]
         self.fields["units"].choices = list(unit_choices)  # type: ignore[attr-defined]
+
+
+# --- logistics ------------------------------------------------------------------------------
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _roster_persons(gathering):
+    from sanxing.people.models import Person
+
+    return Person.objects.filter(pk__in=gathering.roster.values("person_id")).order_by("name")
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1)
+    seats_per_row = forms.IntegerField(label=_("Seats per row"), min_value=1, initial=10)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+
+
+class BookingForm(forms.Form):
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Organisation.objects.none())
+    starts_at = forms.DateTimeField(
+        label=_("From"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=120, required=False)
+
+    def __init__(self, *args, gathering, **kwargs):
+        from sanxing.gatherings.models import Room
+
+        kwargs.setdefault("auto_id", "booking_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.filter(congress_id=gathering.congress_id)  # type: ignore[attr-defined]
+        self.fields["starts_at"].initial = local_input(gathering.starts_at)
+        self.fields["ends_at"].initial = local_input(gathering.ends_at)
+
+
+class _RosterPersonForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Organisation.objects.none())
+    prefix_id = "x"
+
+    def __init__(self, *args, gathering, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _roster_persons(gathering)  # type: ignore[attr-defined]
+
+
+class AccommodationForm(_RosterPersonForm):
+    prefix_id = "stay"
+    hotel = forms.CharField(label=_("Hotel"), max_length=120)
+    room_number = forms.CharField(label=_("Room number"), max_length=20, required=False)
+    check_in_on = forms.DateField(label=_("Check-in"), widget=DATE_WIDGET)
+    check_out_on = forms.DateField(label=_("Check-out"), widget=DATE_WIDGET)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class DietaryNeedForm(_RosterPersonForm):
+    prefix_id = "diet"
+    need = forms.ChoiceField(label=_("Dietary need"), choices=())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from sanxing.gatherings.models import DietaryNeed
+
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = DietaryNeed.Need.choices  # type: ignore[attr-defined]
+
+
+class MealForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DATE_WIDGET)
+    kind = forms.ChoiceField(label=_("Meal"), choices=())
+    place = forms.CharField(label=_("Place"), max_length=120, required=False)
+    extra = forms.IntegerField(label=_("Extra covers"), min_value=0, initial=0)
+
+    def __init__(self, *args, gathering, **kwargs):
+        from sanxing.gatherings.models import Meal
+
+        kwargs.setdefault("auto_id", "meal_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Meal.Kind.choices  # type: ignore[attr-defined]
+
+
+class VehicleForm(forms.Form):
+    plate = forms.CharField(label=_("Number plate"), max_length=20)
+    driver = forms.CharField(label=_("Driver"), max_length=60, required=False)
+    seats = forms.IntegerField(label=_("Seats"), min_value=1)
+
+    def __init__(self, *args, gathering, **kwargs):
+        kwargs.setdefault("auto_id", "vehicle_%s")
+        super().__init__(*args, **kwargs)
+
+
+class PickUpForm(_RosterPersonForm):
+    prefix_id = "pickup"
+    vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Organisation.objects.none())
+    at = forms.DateTimeField(
+        label=_("Pick-up time"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    from_place = forms.CharField(label=_("From"), max_length=120)
+    to_place = forms.CharField(label=_("To"), max_length=120)
+
+    def __init__(self, *args, gathering, **kwargs):
+        super().__init__(*args, gathering=gathering, **kwargs)
+        self.fields["vehicle"].queryset = gathering.vehicles.all()  # type: ignore[attr-defined]
+
+
+class SupplyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+    title = forms.CharField(label=_("Item"), max_length=200)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+
+    def __init__(self, *args, gathering, **kwargs):
+        from sanxing.gatherings.models import SupplyItem
+
+        kwargs.setdefault("auto_id", "supply_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SupplyItem.Kind.choices  # type: ignore[attr-defined]

@@ -609,3 +609,258 @@ class ReviewOpinionRecord(SoftDeleteModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- logistics (吃、住、行、購、用) ------------------------------------------------------------
+
+
+class Room(SoftDeleteModel):
+    """A meeting room, hall or dining room the office books."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    name = models.CharField(_("name"), max_length=120)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    seats_per_row = models.PositiveSmallIntegerField(_("seats per row"), default=10)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["congress", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "name"],
+                condition=Q(deleted_at__isnull=True),
+                name="room_unique_name",
+            ),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="room_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(seats_per_row__gt=0), name="room_seats_per_row_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoomBooking(SoftDeleteModel):
+    """A room booked for a gathering. Overlapping bookings of a room are refused by the
+    service (which locks the room) and, on PostgreSQL, by an exclusion constraint."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    gathering = models.ForeignKey(
+        Gathering,
+        verbose_name=_("gathering"),
+        on_delete=models.PROTECT,
+        related_name="room_bookings",
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    purpose = models.CharField(_("purpose"), max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("room booking")
+        verbose_name_plural = _("room bookings")
+        ordering = ["room", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="room_booking_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["room", "starts_at"],
+                condition=Q(deleted_at__isnull=True),
+                name="room_booking_unique_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["room", "starts_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.room} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Accommodation(SoftDeleteModel):
+    """Where an out-of-town deputy (or anyone on the roster) stays during a gathering."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering,
+        verbose_name=_("gathering"),
+        on_delete=models.PROTECT,
+        related_name="accommodations",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    hotel = models.CharField(_("hotel"), max_length=120)
+    room_number = models.CharField(_("room number"), max_length=20, blank=True)
+    check_in_on = models.DateField(_("check-in"))
+    check_out_on = models.DateField(_("check-out"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("accommodation")
+        verbose_name_plural = _("accommodations")
+        ordering = ["gathering", "hotel", "room_number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gathering", "person"],
+                condition=Q(deleted_at__isnull=True),
+                name="accommodation_unique_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(check_out_on__gt=F("check_in_on")),
+                name="accommodation_out_after_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.hotel} {self.room_number}"
+
+
+class Meal(SoftDeleteModel):
+    class Kind(models.TextChoices):
+        BREAKFAST = "breakfast", _("breakfast")
+        LUNCH = "lunch", _("lunch")
+        DINNER = "dinner", _("dinner")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering, verbose_name=_("gathering"), on_delete=models.PROTECT, related_name="meals"
+    )
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("meal"), max_length=10, choices=Kind.choices)
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    extra = models.PositiveIntegerField(
+        _("extra covers"), default=0, help_text=_("Staff, drivers and guests not on the roster.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meal")
+        verbose_name_plural = _("meals")
+        ordering = ["gathering", "day", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gathering", "day", "kind"],
+                condition=Q(deleted_at__isnull=True),
+                name="meal_unique_day_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["breakfast", "lunch", "dinner"]), name="meal_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()}"
+
+
+class DietaryNeed(SoftDeleteModel):
+    class Need(models.TextChoices):
+        HALAL = "halal", _("halal")
+        VEGETARIAN = "vegetarian", _("vegetarian")
+        NO_PORK = "no_pork", _("no pork")
+        ALLERGY = "allergy", _("allergy")
+        OTHER = "other", _("other")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering,
+        verbose_name=_("gathering"),
+        on_delete=models.PROTECT,
+        related_name="dietary_needs",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    need = models.CharField(_("dietary need"), max_length=12, choices=Need.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dietary need")
+        verbose_name_plural = _("dietary needs")
+        ordering = ["gathering", "need", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gathering", "person", "need"],
+                condition=Q(deleted_at__isnull=True),
+                name="dietary_need_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_need_display()}"
+
+
+class Vehicle(SoftDeleteModel):
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering, verbose_name=_("gathering"), on_delete=models.PROTECT, related_name="vehicles"
+    )
+    plate = models.CharField(_("number plate"), max_length=20)
+    driver = models.CharField(_("driver"), max_length=60, blank=True)
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ["gathering", "plate", "pk"]
+
+    def __str__(self) -> str:
+        return self.plate
+
+
+class PickUp(SoftDeleteModel):
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering, verbose_name=_("gathering"), on_delete=models.PROTECT, related_name="pick_ups"
+    )
+    vehicle = models.ForeignKey(
+        Vehicle, verbose_name=_("vehicle"), on_delete=models.PROTECT, related_name="pick_ups"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("pick-up time"))
+    from_place = models.CharField(_("from"), max_length=120)
+    to_place = models.CharField(_("to"), max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pick-up")
+        verbose_name_plural = _("pick-ups")
+        ordering = ["gathering", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class SupplyItem(SoftDeleteModel):
+    class Kind(models.TextChoices):
+        PURCHASE = "purchase", _("purchase")
+        SUPPLY = "supply", _("supply")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering, verbose_name=_("gathering"), on_delete=models.PROTECT, related_name="supplies"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SUPPLY)
+    title = models.CharField(_("item"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    done_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("purchase or supply")
+        verbose_name_plural = _("purchases and supplies")
+        ordering = ["gathering", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

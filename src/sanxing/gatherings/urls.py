@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxing.gatherings import views, views_followup
+from sanxing.gatherings import views, views_followup, views_logistics
 
 app_name = "gatherings"
 urlpatterns = [
@@ -31,6 +31,21 @@ urlpatterns = [
     ),
     path("items/<int:pk>/remarks/", views_followup.remark_add, name="remark_add"),
     path("items/<int:pk>/opinion/", views_followup.opinion_compile, name="opinion_compile"),
+    path("rooms/", views_logistics.rooms, name="rooms"),
+    path("<int:pk>/logistics/", views_logistics.logistics_page, name="logistics"),
+    path(
+        "<int:pk>/logistics/add/<slug:section>/",
+        views_logistics.logistics_add,
+        name="logistics_add",
+    ),
+    path(
+        "<int:pk>/logistics/<slug:what>.xlsx",
+        views_logistics.logistics_export,
+        name="logistics_export",
+    ),
+    path("<int:pk>/seats/<int:room_id>/", views_logistics.seat_plan, name="seat_plan"),
+    path("bookings/<int:pk>/cancel/", views_logistics.booking_cancel, name="booking_cancel"),
+    path("supplies/<int:pk>/toggle/", views_logistics.supply_toggle, name="supply_toggle"),
     path("my-calendar/", views.my_calendar, name="my_calendar"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("year/<int:year>.ics", views.year_ics, name="year_ics"),

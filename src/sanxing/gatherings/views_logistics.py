@@ -1,0 +1,235 @@
+"""Logistics pages: rooms, bookings, seat plan, accommodation, meals, transport, supplies;
+printable lists and Excel exports. Everything here is the office's (others get 404)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from sanxing.core.errors import BusinessError
+from sanxing.documents.excel import excel_response
+from sanxing.gatherings import forms, logistics, selectors
+from sanxing.gatherings.models import Gathering, Room, RoomBooking, SupplyItem
+from sanxing.people.access import viewer_for
+
+
+def _fail(form: Any, exc: BusinessError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+# section → (form class, service, success message)
+SECTIONS: dict[str, tuple[Any, Callable[..., Any], Any]] = {
+    "booking": (forms.BookingForm, logistics.room_book, gettext_lazy("The room is booked.")),
+    "stay": (
+        forms.AccommodationForm,
+        logistics.accommodation_add,
+        gettext_lazy("The room is assigned."),
+    ),
+    "meal": (forms.MealForm, logistics.meal_add, gettext_lazy("The meal is planned.")),
+    "diet": (
+        forms.DietaryNeedForm,
+        logistics.dietary_need_add,
+        gettext_lazy("The dietary need is recorded."),
+    ),
+    "vehicle": (forms.VehicleForm, logistics.vehicle_add, gettext_lazy("The vehicle is added.")),
+    "pickup": (
+        forms.PickUpForm,
+        logistics.pick_up_add,
+        gettext_lazy("The pick-up is scheduled."),
+    ),
+    "supply": (
+        forms.SupplyForm,
+        logistics.supply_add,
+        gettext_lazy("The item is on the checklist."),
+    ),
+}
+
+
+def _context(g: Gathering, bound: dict[str, Any]) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "g": g,
+        "bookings": list(g.room_bookings.select_related("room").order_by("starts_at")),
+        "stays": list(g.accommodations.select_related("person").order_by("hotel", "room_number")),
+        "meals": logistics.meal_counts(g),
+        "needs": list(g.dietary_needs.select_related("person").order_by("need", "person__name")),
+        "vehicles": list(g.vehicles.all()),
+        "pickups": list(g.pick_ups.select_related("vehicle", "person").order_by("at")),
+        "supplies": list(g.supplies.order_by("kind", "pk")),
+    }
+    hotels: dict[str, list[Any]] = {}
+    for stay in context["stays"]:
+        hotels.setdefault(stay.hotel, []).append(stay)
+    context["hotels"] = hotels
+    for name, (form_class, _service, _msg) in SECTIONS.items():
+        context[f"{name}_form"] = bound.get(name) or form_class(gathering=g)
+    return context
+
+
+@login_required
+def logistics_page(request: HttpRequest, pk: int) -> HttpResponse:
+    g = selectors.gathering_managed_by(request.user, pk)
+    return render(request, "gatherings/logistics.html", _context(g, {}))
+
+
+@login_required
+@require_POST
+def logistics_add(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    g = selectors.gathering_managed_by(request.user, pk)
+    if section not in SECTIONS:
+        raise Http404
+    form_class, service, msg = SECTIONS[section]
+    form = form_class(request.POST, gathering=g)
+    if form.is_valid():
+        try:
+            service(gathering=g, by=request.user, **form.cleaned_data)
+        except BusinessError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, str(msg))
+            return redirect(reverse("gatherings:logistics", args=[g.pk]) + f"#{section}")
+    response = render(request, "gatherings/logistics.html", _context(g, {section: form}))
+    response.status_code = 400
+    return response
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        booking = RoomBooking.objects.select_related("gathering").get(pk=pk)
+    except RoomBooking.DoesNotExist:
+        raise Http404 from None
+    selectors.gathering_managed_by(request.user, booking.gathering_id)
+    logistics.booking_cancel(booking=booking, by=request.user)
+    messages.success(request, _("The booking is cancelled."))
+    return redirect(reverse("gatherings:logistics", args=[booking.gathering_id]) + "#booking")
+
+
+@login_required
+@require_POST
+def supply_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        item = SupplyItem.objects.get(pk=pk)
+    except SupplyItem.DoesNotExist:
+        raise Http404 from None
+    selectors.gathering_managed_by(request.user, item.gathering_id)
+    logistics.supply_toggle(item=item, by=request.user)
+    return redirect(reverse("gatherings:logistics", args=[item.gathering_id]) + "#supply")
+
+
+@login_required
+def seat_plan(request: HttpRequest, pk: int, room_id: int) -> HttpResponse:
+    g = selectors.gathering_managed_by(request.user, pk)
+    try:
+        room = Room.objects.get(pk=room_id, congress_id=g.congress_id)
+    except Room.DoesNotExist:
+        raise Http404 from None
+    plan = logistics.seat_plan(g, room)
+    return render(request, "gatherings/seat_plan.html", {"g": g, "plan": plan})
+
+
+def _fmt(value: Any) -> Any:
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+@login_required
+def logistics_export(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """One list as an Excel workbook: rooms, accommodation, meals, pickups or supplies."""
+    g = selectors.gathering_managed_by(request.user, pk)
+    if what == "rooms":
+        columns = [_("Room"), _("From"), _("Until"), _("Purpose")]
+        rows = [
+            [b.room.name, _fmt(b.starts_at), _fmt(b.ends_at), b.purpose]
+            for b in g.room_bookings.select_related("room").order_by("starts_at")
+        ]
+    elif what == "accommodation":
+        columns = [
+            _("Hotel"),
+            _("Room number"),
+            _("Person"),
+            _("Check-in"),
+            _("Check-out"),
+            _("Note"),
+        ]
+        rows = [
+            [s.hotel, s.room_number, s.person.name, s.check_in_on, s.check_out_on, s.note]
+            for s in g.accommodations.select_related("person").order_by("hotel", "room_number")
+        ]
+    elif what == "meals":
+        columns = [
+            _("Day"),
+            _("Meal"),
+            _("Place"),
+            _("Diners"),
+            _("Extra covers"),
+            _("Total"),
+            _("Dietary needs"),
+        ]
+        rows = [
+            [
+                c.meal.day,
+                str(c.meal.get_kind_display()),
+                c.meal.place,
+                c.diners,
+                c.meal.extra,
+                c.total,
+                "、".join(f"{label} {n}" for label, n in c.needs),
+            ]
+            for c in logistics.meal_counts(g)
+        ]
+    elif what == "pickups":
+        columns = [_("Pick-up time"), _("Person"), _("Vehicle"), _("Driver"), _("From"), _("To")]
+        rows = [
+            [_fmt(p.at), p.person.name, p.vehicle.plate, p.vehicle.driver, p.from_place, p.to_place]
+            for p in g.pick_ups.select_related("vehicle", "person").order_by("at")
+        ]
+    elif what == "supplies":
+        columns = [_("Kind"), _("Item"), _("Quantity"), _("Ready")]
+        rows = [
+            [str(s.get_kind_display()), s.title, s.quantity, _("yes") if s.done_at else _("no")]
+            for s in g.supplies.order_by("kind", "pk")
+        ]
+    else:
+        raise Http404
+    return excel_response(f"{g.title}-{what}.xlsx", columns, rows, sheet_title=what)
+
+
+@login_required
+def rooms(request: HttpRequest) -> HttpResponse:
+    """The rooms the office books (office staff only)."""
+    if not selectors.can_manage(request.user):
+        raise Http404
+    v = viewer_for(request.user)
+    form = forms.RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from sanxing.people.models import Congress
+
+        try:
+            logistics.room_add(
+                congress=Congress.objects.get(pk=v.congress_id),
+                by=request.user,
+                **form.cleaned_data,
+            )
+        except BusinessError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("The room is added."))
+            return redirect("gatherings:rooms")
+    return render(
+        request,
+        "gatherings/rooms.html",
+        {"rooms": Room.objects.filter(congress_id=v.congress_id), "form": form},
+    )
