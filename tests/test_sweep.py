@@ -667,3 +667,39 @@ def test_the_records_are_there_for_those_who_may_see_them(records: Records):
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 200 and secret in leaked(response), (user, url)
+
+
+# --- no page changes anything on a GET ------------------------------------------------------
+
+# Writes a GET may make: the session; the person's own calendar-feed secret, created the
+# first time the page that shows it is opened; and opening a notice marks it read (low
+# impact: a foreign page could mark a notice read — reported, accepted here).
+GET_MAY_WRITE = {
+    "*": ("django_session",),
+    "gatherings/my-calendar/": ("calendarfeed",),
+    "notices/<int:pk>/": ('UPDATE "notify_notice" SET "read_at"',),
+}
+
+
+@pytest.mark.parametrize("persona", ["clerk", "deputy", "handler"])
+def test_no_page_writes_on_a_get(persona: str, records: Records):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(getattr(records.world, persona))
+    problems = []
+    for route in page_routes():
+        if route in ("accounts/logout/",):
+            continue
+        for url in fill(route, records.ids):
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(url)
+            for q in ctx.captured_queries:
+                sql = q["sql"].lstrip().upper()
+                allowed = GET_MAY_WRITE["*"] + GET_MAY_WRITE.get(route, ())
+                if sql.startswith(("INSERT", "UPDATE", "DELETE")) and not any(
+                    t.upper() in sql for t in allowed
+                ):
+                    problems.append(f"GET {url}: {q['sql'][:160]}")
+    assert not problems, "\n".join(problems)
