@@ -130,6 +130,18 @@ class ChecklistTaskForm(forms.Form):
         max_value=365,
     )
     working_days = forms.BooleanField(label=_("Count working days"), required=False, initial=True)
+    counterpart = forms.ChoiceField(
+        label=_("Outside body to coordinate with"),
+        required=False,
+        help_text=_("For coordination tasks with the Party committee, government, CPPCC, courts…"),
+    )
+    counterpart_contact = forms.CharField(label=_("Contact"), max_length=120, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from sanxing.gatherings.models import COUNTERPARTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["counterpart"].choices = [("", "—"), *COUNTERPARTS]  # type: ignore[attr-defined]
 
 
 def local_input(value: dt.datetime) -> str:
@@ -324,3 +336,11 @@ class SupplyForm(forms.Form):
         kwargs.setdefault("auto_id", "supply_%s")
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = SupplyItem.Kind.choices  # type: ignore[attr-defined]
+
+
+class ContingencyPlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    file = forms.FileField(label=_("File"), required=False)

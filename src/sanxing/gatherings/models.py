@@ -430,6 +430,17 @@ class Ballot(SoftDeleteModel):
         return f"{self.person} · {self.get_option_display()}"
 
 
+COUNTERPARTS = [
+    ("party_committee", _("Party committee")),
+    ("government", _("government")),
+    ("cppcc", _("CPPCC")),
+    ("supervisory_commission", _("supervisory commission")),
+    ("court", _("court")),
+    ("procuratorate", _("procuratorate")),
+    ("other", _("other body")),
+]
+
+
 class ChecklistTask(SoftDeleteModel):
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
     gathering = models.ForeignKey(
@@ -453,6 +464,11 @@ class ChecklistTask(SoftDeleteModel):
     working_days = models.BooleanField(_("counted in working days"), default=True)
     due_on = models.DateField(_("due on"))
     rule = models.CharField(_("rule"), max_length=200, blank=True)
+    # A coordination task with an outside body (協調事項) names its counterpart.
+    counterpart = models.CharField(
+        _("counterpart"), max_length=24, choices=COUNTERPARTS, blank=True, default=""
+    )
+    counterpart_contact = models.CharField(_("contact"), max_length=120, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -861,6 +877,37 @@ class SupplyItem(SoftDeleteModel):
         verbose_name = _("purchase or supply")
         verbose_name_plural = _("purchases and supplies")
         ordering = ["gathering", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ContingencyPlan(SoftDeleteModel):
+    """A contingency plan (預案) for a meeting: a text, a file, or both."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering,
+        verbose_name=_("gathering"),
+        on_delete=models.PROTECT,
+        related_name="contingency_plans",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
+    attachment = models.ForeignKey(
+        "documents.Attachment",
+        verbose_name=_("file"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contingency plan")
+        verbose_name_plural = _("contingency plans")
+        ordering = ["gathering", "pk"]
 
     def __str__(self) -> str:
         return self.title

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from sanxing.core.errors import BusinessError
 from sanxing.gatherings.kinds import GatheringKind, Threshold, get_kind
 from sanxing.gatherings.models import (
+    COUNTERPARTS,
     AgendaItem,
     Attendance,
     Ballot,
@@ -937,10 +938,16 @@ def checklist_task_add(
     offset_days: int,
     working_days: bool = True,
     owner: Any = None,
+    counterpart: str = "",
+    counterpart_contact: str = "",
     by: Any,
 ) -> ChecklistTask:
+    """A task on the preparation checklist; a coordination task with an outside body (Party
+    committee, government, CPPCC, courts …) names its ``counterpart``."""
     if not title.strip():
         raise BusinessError(_("Enter the task."), field="title")
+    if counterpart and counterpart not in dict(COUNTERPARTS):
+        raise BusinessError(_("Choose the outside body."), field="counterpart")
     with transaction.atomic():
         due_on, rule = due_date(meeting_day(gathering), offset_days, working_days, _calendar())
         task = ChecklistTask(
@@ -952,6 +959,8 @@ def checklist_task_add(
             working_days=working_days,
             due_on=due_on,
             rule=rule,
+            counterpart=counterpart,
+            counterpart_contact=counterpart_contact.strip(),
         )
         _by(task, by).save()
         return task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxing.gatherings import views, views_followup, views_logistics
+from sanxing.gatherings import views, views_followup, views_logistics, views_preparation
 
 app_name = "gatherings"
 urlpatterns = [
@@ -46,6 +46,13 @@ urlpatterns = [
     path("<int:pk>/seats/<int:room_id>/", views_logistics.seat_plan, name="seat_plan"),
     path("bookings/<int:pk>/cancel/", views_logistics.booking_cancel, name="booking_cancel"),
     path("supplies/<int:pk>/toggle/", views_logistics.supply_toggle, name="supply_toggle"),
+    path("<int:pk>/attendance.pdf", views_preparation.attendance_pdf, name="attendance_pdf"),
+    path("<int:pk>/plans/", views_preparation.contingency_plans, name="contingency_plans"),
+    path(
+        "plans/<int:pk>/file/",
+        views_preparation.contingency_plan_file,
+        name="contingency_plan_file",
+    ),
     path("my-calendar/", views.my_calendar, name="my_calendar"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("year/<int:year>.ics", views.year_ics, name="year_ics"),
