@@ -658,3 +658,73 @@ def item_personal_data(request: HttpRequest, item_id: int):
     if not item.petitioner_name:
         raise Http404
     return _petitioner(item, privacy.unmasked(request.user, item, "api"))
+
+
+class ReviewRequestIn(Schema):
+    reason: str
+    on: dt.date | None = None
+
+
+class HearingIn(Schema):
+    days: int
+    note: str = ""
+
+
+@router.post(
+    "/letters/{item_id}/request-review",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="The writer asks for a review (複查) within 30 days of the answer (Art. 35)",
+)
+def letter_request_review(request: HttpRequest, item_id: int, payload: ReviewRequestIn):
+    item = item_for_user(request.user, item_id)
+    services.letter_request_review(item=item, by=request.user, **payload.dict())
+    item.refresh_from_db()
+    return _detail(item, request.user)
+
+
+@router.post(
+    "/letters/{item_id}/decide-review",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="The review decision; the writer may then ask for re-review within 30 days",
+)
+def letter_decide_review(request: HttpRequest, item_id: int, payload: LetterAnswerIn):
+    item = item_for_user(request.user, item_id)
+    services.letter_review_decide(item=item, by=request.user, **payload.dict())
+    item.refresh_from_db()
+    return _detail(item, request.user)
+
+
+@router.post(
+    "/letters/{item_id}/request-re-review",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="The writer asks for a re-review (複核) within 30 days of the review (Art. 36)",
+)
+def letter_request_re_review(request: HttpRequest, item_id: int, payload: ReviewRequestIn):
+    item = item_for_user(request.user, item_id)
+    services.letter_request_re_review(item=item, by=request.user, **payload.dict())
+    item.refresh_from_db()
+    return _detail(item, request.user)
+
+
+@router.post(
+    "/letters/{item_id}/hearing",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="A hearing during re-review: its days are not counted (Art. 36)",
+)
+def letter_hearing(request: HttpRequest, item_id: int, payload: HearingIn):
+    item = item_for_user(request.user, item_id)
+    services.letter_hearing(item=item, by=request.user, **payload.dict())
+    item.refresh_from_db()
+    return _detail(item, request.user)
+
+
+@router.post(
+    "/letters/{item_id}/decide-re-review",
+    response={200: ItemDetailOut, **STEP_ERRORS},
+    summary="The re-review decision: final, the letter is closed",
+)
+def letter_decide_re_review(request: HttpRequest, item_id: int, payload: LetterAnswerIn):
+    item = item_for_user(request.user, item_id)
+    services.letter_re_review_decide(item=item, by=request.user, **payload.dict())
+    item.refresh_from_db()
+    return _detail(item, request.user)

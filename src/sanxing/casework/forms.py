@@ -303,6 +303,13 @@ class ReviewRequestForm(forms.Form):
     )
 
 
+class HearingForm(forms.Form):
+    days = forms.IntegerField(label=_("Days the hearing took"), min_value=1, max_value=366)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class RatesForm(forms.Form):
     kind = forms.ChoiceField(
         label=pgettext_lazy("casework", "Kind"),

@@ -27,6 +27,7 @@ def connect() -> None:
         log.warning("sanxing.notify.periodic missing: no casework reminders")
     else:
         register_periodic("casework.reminders", reminders.reminders_job)
+        register_periodic("casework.letters_lapsed", services.letters_close_lapsed_job)
 
     try:
         from sanxing.gatherings.handoff import register_sink

@@ -35,6 +35,8 @@ class Purpose(models.TextChoices):
     HANDLE = "handle", _("handle")
     REVIEW_REQUEST = "review_request", _("writer may ask for review")
     REVIEW = "review", _("review")
+    RE_REVIEW_REQUEST = "re_review_request", _("writer may ask for re-review")
+    RE_REVIEW = "re_review", _("re-review")
     COMMITMENT = "commitment", _("promised date")
 
 
@@ -135,6 +137,8 @@ ACCEPTED = "accepted"
 REDIRECTED = "redirected"
 ANSWERED = "answered"
 UNDER_REVIEW = "under_review"
+REVIEWED = "reviewed"
+UNDER_RE_REVIEW = "under_re_review"
 
 ASSIGNED_STATES = (
     (SUBMITTED, _("submitted"), True, False),
@@ -265,6 +269,8 @@ SPECS: dict[str, KindSpec] = {
             (ACCEPTED, _("accepted, being handled"), False, False),
             (ANSWERED, _("answered"), False, False),
             (UNDER_REVIEW, _("under review"), False, False),
+            (REVIEWED, _("review decided"), False, False),
+            (UNDER_RE_REVIEW, _("under re-review"), False, False),
             (CLOSED, _("closed"), False, True),
         ),
         transitions=(
@@ -274,7 +280,10 @@ SPECS: dict[str, KindSpec] = {
             (ACCEPTED, ANSWERED, "answer"),
             (ANSWERED, UNDER_REVIEW, "request_review"),
             (ANSWERED, CLOSED, "close"),
-            (UNDER_REVIEW, CLOSED, "decide_review"),
+            (UNDER_REVIEW, REVIEWED, "decide_review"),
+            (REVIEWED, UNDER_RE_REVIEW, "request_re_review"),
+            (REVIEWED, CLOSED, "close"),
+            (UNDER_RE_REVIEW, CLOSED, "decide_re_review"),
         ),
         reply_classes=(
             ("support", _("supported")),
@@ -299,6 +308,12 @@ SPECS: dict[str, KindSpec] = {
             ),
             Purpose.REVIEW: ClockRule(
                 "30d", "letter.review", _("Regulations on Letters and Visits Art. 35")
+            ),
+            Purpose.RE_REVIEW_REQUEST: ClockRule(
+                "30d", "letter.re_review_request", _("Regulations on Letters and Visits Art. 36")
+            ),
+            Purpose.RE_REVIEW: ClockRule(
+                "30d", "letter.re_review", _("Regulations on Letters and Visits Art. 36")
             ),
         },
     ),
@@ -337,6 +352,9 @@ ACTION_LABELS = {
     "answer": _("answered"),
     "request_review": _("review requested"),
     "decide_review": _("review decided"),
+    "request_re_review": _("re-review requested"),
+    "hearing": _("hearing held (time not counted)"),
+    "decide_re_review": _("re-review decided"),
     "recompute": _("deadline recomputed after a calendar change"),
     "decide": _("presidium decided"),
     "unit_reply": _("unit's handling report received"),

@@ -1431,16 +1431,174 @@ def letter_review_decide(
             submitted_by=by,
         )
         _stop_clocks(_open_clocks(item, Purpose.REVIEW), on=sent_on, by=by)
+        _start_clock(item, purpose=Purpose.RE_REVIEW_REQUEST, start=sent_on, by=by, round=2)
+        _move(
+            item,
+            action="decide_review",
+            to=kinds.REVIEWED,
+            by=by,
+            note=spec.reply_class_label(outcome),
+        )
+        return reply
+
+
+def letter_request_re_review(
+    *, item: Item, reason: str, by: Any, on: dt.date | None = None
+) -> Item:
+    """The writer asks for re-review (複核) within 30 days of the review decision; it is
+    decided in 30 days, hearing time not counted (信訪工作條例 Art. 36)."""
+    _require_office(by, item.congress_id)
+    on = on or _today()
+    _not_future(on, "on")
+    reason = (reason or "").strip()
+    if not reason:
+        raise BusinessError(_("Enter the writer's reasons."), field="reason")
+    with transaction.atomic():
+        item = _lock(item)
+        window = _open_clocks(item, Purpose.RE_REVIEW_REQUEST).first()
+        if window is None:
+            raise BusinessError(
+                _("This letter is not waiting for a re-review request."), code="wrong_state"
+            )
+        if on > window.due_on:
+            raise BusinessError(_("The 30 days to ask for a re-review have passed."), field="on")
+        _not_before(on, window.started_on, _("The request cannot be before the review."), "on")
+        _stop_clocks([window], on=on, by=by)
+        _start_clock(item, purpose=Purpose.RE_REVIEW, start=on, by=by, round=2)
+        _move(item, action="request_re_review", to=kinds.UNDER_RE_REVIEW, by=by, note=reason)
+        return item
+
+
+def letter_hearing(*, item: Item, days: int, note: str, by: Any) -> Clock:
+    """A hearing during re-review: its days are not counted, so the re-review is due that
+    many days later (Art. 36; RULES.md §1.7, through ``extend_by``)."""
+    _require_office(by, item.congress_id)
+    note = (note or "").strip()
+    if days is None or days < 1 or days > 366:
+        raise BusinessError(_("Enter how many days the hearing took."), field="days")
+    with transaction.atomic():
+        item = _lock(item)
+        clock = (
+            Clock.objects.select_for_update()
+            .filter(item=item, purpose=Purpose.RE_REVIEW, stopped_on__isnull=True)
+            .first()
+        )
+        if clock is None:
+            raise BusinessError(
+                _("Only a re-review under way can hold a hearing."), code="wrong_state"
+            )
+        clock.paused_days += days
+        clock.due_on, clock.provisional = _deadline(
+            clock.started_on, clock.period, clock.extended_days + clock.paused_days
+        )
+        clock.version += 1
+        _save(clock, by, ["paused_days", "due_on", "provisional", "version"])
+        _event(
+            item,
+            action="hearing",
+            by=by,
+            note=_("%(days)d days not counted; due on %(due)s. %(note)s")
+            % {"days": days, "due": clock.due_on.isoformat(), "note": note},
+        )
+        return clock
+
+
+def letter_re_review_decide(
+    *, item: Item, outcome: str, text: str, signed_by: str, by: Any, sent_on: dt.date | None = None
+) -> Reply:
+    """The re-review decision (複核意見): final; the letter is closed."""
+    _require_office(by, item.congress_id)
+    sent_on = sent_on or _today()
+    spec = spec_for(Kind.LETTER)
+    if outcome not in dict(spec.reply_classes):
+        raise BusinessError(_("Choose the outcome."), field="outcome")
+    text, signed_by = (text or "").strip(), (signed_by or "").strip()
+    if not text:
+        raise BusinessError(_("Enter the reply."), field="text")
+    if not signed_by:
+        raise BusinessError(_("Enter who signed the reply."), field="signed_by")
+    _not_future(sent_on, "sent_on")
+    with transaction.atomic():
+        item = _lock(item)
+        clock = _open_clocks(item, Purpose.RE_REVIEW).first()
+        if item.state != kinds.UNDER_RE_REVIEW or clock is None:
+            raise BusinessError(_("This letter is not under re-review."), code="wrong_state")
+        _not_before(
+            sent_on, clock.started_on, _("The decision cannot be before the request."), "sent_on"
+        )
+        reply = _create(
+            Reply,
+            by,
+            congress_id=item.congress_id,
+            item=item,
+            round=2,
+            text=text,
+            reply_class=outcome,
+            signed_by=signed_by,
+            sent_on=sent_on,
+            submitted_by=by,
+        )
+        _stop_clocks([clock], on=sent_on, by=by)
         item.closed_on = sent_on
         _save(item, by, ["closed_on"])
         _move(
             item,
-            action="decide_review",
+            action="decide_re_review",
             to=kinds.CLOSED,
             by=by,
             note=spec.reply_class_label(outcome),
         )
         return reply
+
+
+def letters_close_lapsed(*, today: dt.date | None = None) -> int:
+    """The periodic job: a letter whose window to ask for review (or re-review) has passed
+    with no request is closed, on the day after the window, with a timeline entry.
+    Idempotent: a closed letter has no open window left, and each letter is re-checked
+    under a lock."""
+    today = today or _today()
+    windows = (
+        Clock.objects.filter(
+            purpose__in=[Purpose.REVIEW_REQUEST, Purpose.RE_REVIEW_REQUEST],
+            stopped_on__isnull=True,
+            due_on__lt=today,
+            item__kind=Kind.LETTER,
+            item__deleted_at__isnull=True,
+        )
+        .values_list("item_id", flat=True)
+        .distinct()
+    )
+    closed = 0
+    for item_id in list(windows):
+        with transaction.atomic():
+            item = Item.objects.select_for_update().select_related("congress").get(pk=item_id)
+            window = (
+                Clock.objects.select_for_update()
+                .filter(
+                    item=item,
+                    purpose__in=[Purpose.REVIEW_REQUEST, Purpose.RE_REVIEW_REQUEST],
+                    stopped_on__isnull=True,
+                    due_on__lt=today,
+                )
+                .first()
+            )
+            if window is None or item.state not in (kinds.ANSWERED, kinds.REVIEWED):
+                continue
+            _stop_clocks([window], on=window.due_on, by=None)
+            item.closed_on = window.due_on
+            _save(item, None, ["closed_on"])
+            note = (
+                _("No re-review was asked for by %(due)s.")
+                if window.purpose == Purpose.RE_REVIEW_REQUEST
+                else _("No review was asked for by %(due)s.")
+            ) % {"due": window.due_on.isoformat()}
+            _move(item, action="close", to=kinds.CLOSED, by=None, note=note)
+            closed += 1
+    return closed
+
+
+def letters_close_lapsed_job(now: dt.datetime) -> str:
+    return f"{letters_close_lapsed(today=timezone.localdate(now))} letters closed"
 
 
 # --- review opinions handed off by a committee meeting ------------------------------------------

@@ -230,6 +230,11 @@ def _item_context(
             f["request_review"] = forms.ReviewRequestForm(initial={"on": today})
         if item.kind == Kind.LETTER and "decide_review" in actions:
             f["decide_review"] = forms.LetterAnswerForm(initial={"sent_on": today})
+        if item.kind == Kind.LETTER and "request_re_review" in actions:
+            f["request_re_review"] = forms.ReviewRequestForm(initial={"on": today})
+        if item.kind == Kind.LETTER and "decide_re_review" in actions:
+            f["hearing"] = forms.HearingForm()
+            f["decide_re_review"] = forms.LetterAnswerForm(initial={"sent_on": today})
     if "evaluate" in actions and viewer.person_id in {o.person_id for o in detail["originators"]}:
         f["evaluate"] = forms.EvaluationForm()
     f.update({k: v for k, v in bound.items() if "-" not in k})
@@ -400,7 +405,37 @@ def _action_decide_review(request: HttpRequest, item: Item, form: Any) -> str:
         sent_on=d["sent_on"],
         by=request.user,
     )
-    return _("The review is decided and the letter is closed.")
+    return _(
+        "The review is decided. The writer may ask for a re-review within 30 days; "
+        "otherwise the letter closes by itself."
+    )
+
+
+def _action_request_re_review(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    services.letter_request_re_review(item=item, reason=d["reason"], on=d["on"], by=request.user)
+    return _("The request for re-review is recorded; decide within 30 days.")
+
+
+def _action_hearing(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    clock = services.letter_hearing(item=item, days=d["days"], note=d["note"], by=request.user)
+    return _("The hearing is recorded; the re-review is now due on %(due)s.") % {
+        "due": _day(clock.due_on)
+    }
+
+
+def _action_decide_re_review(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    services.letter_re_review_decide(
+        item=item,
+        outcome=d["outcome"],
+        text=d["text"],
+        signed_by=d["signed_by"],
+        sent_on=d["sent_on"],
+        by=request.user,
+    )
+    return _("The re-review is decided and the letter is closed.")
 
 
 def _action_decide(request: HttpRequest, item: Item, form: Any) -> str:
@@ -436,6 +471,15 @@ ITEM_ACTIONS: dict[str, tuple[Callable[..., djforms.Form], Callable[..., str]]] 
         _action_request_review,
     ),
     "decide_review": (lambda item, data: forms.LetterAnswerForm(data), _action_decide_review),
+    "request_re_review": (
+        lambda item, data: forms.ReviewRequestForm(data),
+        _action_request_re_review,
+    ),
+    "hearing": (lambda item, data: forms.HearingForm(data), _action_hearing),
+    "decide_re_review": (
+        lambda item, data: forms.LetterAnswerForm(data),
+        _action_decide_re_review,
+    ),
 }
 
 

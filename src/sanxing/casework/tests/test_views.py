@@ -288,6 +288,14 @@ def test_letter_pages_extend_answer_and_review(client, world):
         client.post(f"{base}/decide_review/", {**answer, "outcome": "support"}).status_code == 302
     )
     letter.refresh_from_db()
+    assert letter.state == kinds.REVIEWED
+    r = client.post(f"{base}/request_re_review/", {"on": "2026-06-01", "reason": "仍不服"})
+    assert r.status_code == 302
+    r = client.post(f"{base}/hearing/", {"days": 5, "note": "聽證"})
+    assert r.status_code == 302
+    r = client.post(f"{base}/decide_re_review/", {**answer, "outcome": "reject"})
+    assert r.status_code == 302
+    letter.refresh_from_db()
     assert letter.state == kinds.CLOSED
 
 
