@@ -703,3 +703,70 @@ def test_no_page_writes_on_a_get(persona: str, records: Records):
                 ):
                     problems.append(f"GET {url}: {q['sql'][:160]}")
     assert not problems, "\n".join(problems)
+
+
+# --- lists cost the same whatever their length ---------------------------------------------
+
+
+def _more_of_everything(world: World, n: int) -> None:
+    on = timezone.localdate() - dt.timedelta(days=5)
+    for i in range(n):
+        item = casework.item_submit(
+            congress=world.congress,
+            kind=Kind.SUGGESTION,
+            title=f"more {i}",
+            content="more",
+            submitted_on=on,
+            deputies=[world.deputy.person],
+            by=world.clerk,
+        )
+        item = casework.item_register(item=item, by=world.clerk, on=on)
+        casework.item_assign(
+            item=item, lead_unit=world.unit, co_units=[world.other_unit], by=world.clerk, on=on
+        )
+        starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=20 + i)
+        g = gatherings.gathering_plan(
+            congress=world.congress,
+            kind=COMMITTEE_MEETING,
+            title=f"more {i}",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            place="會議室",
+            by=world.clerk,
+        )
+        gatherings.roster_build(gathering=g, by=world.clerk)
+        gatherings.checklist_task_add(
+            gathering=g, title=f"more {i}", offset_days=-2, owner=world.clerk, by=world.clerk
+        )
+        for user in (world.clerk, world.deputy, world.handler, world.director):
+            notice_send(recipients=[user], kind="sweep", title=f"more {i}", url="/")
+
+
+@pytest.mark.parametrize("persona", ["clerk", "director", "deputy", "handler"])
+def test_no_list_page_grows_its_queries_with_its_rows(persona: str, records: Records):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(getattr(records.world, persona))
+    lists = [
+        url
+        for route in page_routes()
+        if not has_object(route) and route not in ("accounts/logout/", "i18n/setlang/")
+        for url in fill(route, records.ids)
+    ]
+
+    def counts() -> dict[str, int]:
+        out = {}
+        for url in lists:
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(url)
+            out[url] = len(ctx.captured_queries)
+        return out
+
+    _more_of_everything(records.world, 1)
+    before = counts()
+    _more_of_everything(records.world, 4)
+    after = counts()
+    grown = {url: (before[url], after[url]) for url in lists if after[url] > before[url]}
+    assert not grown, f"queries with 2 rows → with 6 rows: {grown}"
