@@ -344,3 +344,70 @@ class ContingencyPlanForm(forms.Form):
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
     file = forms.FileField(label=_("File"), required=False)
+
+
+# --- activities -----------------------------------------------------------------------------
+
+
+class ParticipantForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Organisation.objects.none())
+    capacity = forms.ChoiceField(
+        label=_("Takes part as"),
+        choices=[
+            ("voting_member", _("committee member")),
+            ("invited_deputy", _("invited deputy")),
+            ("staff", _("staff")),
+        ],
+    )
+
+    def __init__(self, *args, activity, **kwargs):
+        from sanxing.people.models import Person
+
+        kwargs.setdefault("auto_id", "participant_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (  # type: ignore[attr-defined]
+            Person.objects.filter(congress_id=activity.congress_id)
+            .exclude(pk__in=activity.roster.values("person_id"))
+            .order_by("name")
+        )
+
+
+class StopForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DATE_WIDGET)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    host = forms.CharField(label=_("Host"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "stop_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReportForm(forms.Form):
+    findings = forms.CharField(
+        label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    report = forms.CharField(
+        label=_("Report"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "report_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ActivityOpinionForm(forms.Form):
+    title = forms.CharField(label=_("Title of the review opinion"), max_length=200)
+    content = forms.CharField(label=_("Review opinion"), widget=forms.Textarea(attrs={"rows": 6}))
+    units = forms.ModelMultipleChoiceField(
+        label=_("Handling units"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, activity, **kwargs):
+        kwargs.setdefault("auto_id", "opinion_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            congress_id=activity.congress_id, kind=Organisation.Kind.HANDLING_UNIT
+        ).order_by("name")

@@ -911,3 +911,49 @@ class ContingencyPlan(SoftDeleteModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- activities: inspections, inspection visits, evaluations --------------------------------
+
+
+class ItineraryStop(SoftDeleteModel):
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="itinerary"
+    )
+    day = models.DateField(_("day"))
+    place = models.CharField(_("place"), max_length=200)
+    host = models.CharField(_("host"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("itinerary stop")
+        verbose_name_plural = _("itinerary")
+        ordering = ["gathering", "day", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.day} · {self.place}"
+
+
+class ActivityReport(SoftDeleteModel):
+    """The findings and report of an activity. Its review opinions leave through the agenda
+    item the report is entered as (``agenda_item``), like a meeting's."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.OneToOneField(
+        Gathering, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="report"
+    )
+    findings = models.TextField(_("findings"), blank=True)
+    report = models.TextField(_("report"), blank=True)
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("activity report")
+        verbose_name_plural = _("activity reports")
+
+    def __str__(self) -> str:
+        return str(self.gathering)

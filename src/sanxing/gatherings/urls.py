@@ -1,6 +1,12 @@
 from django.urls import path
 
-from sanxing.gatherings import views, views_followup, views_logistics, views_preparation
+from sanxing.gatherings import (
+    views,
+    views_activities,
+    views_followup,
+    views_logistics,
+    views_preparation,
+)
 
 app_name = "gatherings"
 urlpatterns = [
@@ -53,6 +59,8 @@ urlpatterns = [
         views_preparation.contingency_plan_file,
         name="contingency_plan_file",
     ),
+    path("<int:pk>/activity/", views_activities.activity_page, name="activity"),
+    path("<int:pk>/activity/<slug:part>/", views_activities.activity_post, name="activity_post"),
     path("my-calendar/", views.my_calendar, name="my_calendar"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("year/<int:year>.ics", views.year_ics, name="year_ics"),

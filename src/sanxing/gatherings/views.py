@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sanxing.core.errors import BusinessError
 from sanxing.gatherings import forms, ical, selectors, services
+from sanxing.gatherings.activities import ACTIVITY_KINDS
 from sanxing.gatherings.kinds import THRESHOLDS
 from sanxing.gatherings.models import (
     AgendaItem,
@@ -135,6 +136,7 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
         "vote_form": forms.VoteOpenForm() if manage else None,
         "leave_form": _leave_form(request, g, manage, roster, None),
         "checklist_count": g.checklist.count(),
+        "is_activity": g.kind in ACTIVITY_KINDS,
         "now": timezone.now(),
     }
 
