@@ -65,6 +65,28 @@ def assignment_for_user(user: Any, pk: Any) -> Assignment:
         raise Http404 from None
 
 
+def reply_for_user(user: Any, pk: Any) -> Any:
+    """A reply of an item the user may see."""
+    from sanxing.casework.models import Reply
+
+    try:
+        reply = Reply.objects.select_related("assignment__unit").get(pk=pk)
+    except (Reply.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    reply.item = item_for_user(user, reply.item_id)
+    return reply
+
+
+def replies_shown_to(user: Any, replies: Any) -> list[Any]:
+    """A reply awaiting its unit's head is shown only to the office and to that unit."""
+    v = viewer_for(user)
+    return [
+        r
+        for r in replies
+        if r.is_sent or v.is_office or (r.assignment and r.assignment.unit_id in v.unit_ids)
+    ]
+
+
 def item_for_tracking_code(code: str) -> Item:
     """A letter for its writer: only by the exact tracking code."""
     code = (code or "").strip().upper()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sanxing.casework.models import Item, State, Transition, Workflow
+from sanxing.casework.models import Item, Mailbox, State, Transition, UnitSetting, Workflow
 
 
 class StateInline(admin.TabularInline):
@@ -53,3 +53,17 @@ class ItemAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(SimpleHistoryAdmin):
+    """The directors' published mailboxes that the inbound gateway (sanxing mailin) accepts."""
+
+    list_display = ("address", "owner", "congress", "active")
+    list_filter = ("congress", "active")
+
+
+@admin.register(UnitSetting)
+class UnitSettingAdmin(SimpleHistoryAdmin):
+    list_display = ("unit", "congress", "reply_needs_approval")
+    list_filter = ("congress", "reply_needs_approval")

@@ -13,7 +13,13 @@ from ninja.pagination import paginate
 from sanxing.api.errors import AUTH_ERRORS, error_responses
 from sanxing.api.pagination import PagePagination
 from sanxing.casework import privacy, selectors, services
-from sanxing.casework.access import assignment_for_user, item_for_user, items_visible_to
+from sanxing.casework.access import (
+    assignment_for_user,
+    item_for_user,
+    items_visible_to,
+    replies_shown_to,
+    reply_for_user,
+)
 from sanxing.casework.kinds import Channel, EvaluationValue, Kind, Topic
 from sanxing.core.errors import BusinessError, NotPermitted
 from sanxing.people.access import organisation_for_user, person_for_user, viewer_for
@@ -75,6 +81,9 @@ class ReplyOut(Schema):
     committed_on: dt.date | None
     signed_by: str
     sent_on: dt.date
+    approval: str = Field(
+        "", description="'' (not needed), pending, approved: only '' and approved are sent"
+    )
 
 
 class EvaluationOut(Schema):
@@ -244,7 +253,9 @@ def _detail(item: Any, user: Any = None) -> dict[str, Any]:
             }
             for c in data["clocks"]
         ],
-        "replies": data["replies"],
+        "replies": replies_shown_to(user, data["replies"])
+        if user is not None
+        else [r for r in data["replies"] if r.is_sent],
         "evaluations": data["evaluations"],
     }
 
@@ -728,3 +739,27 @@ def letter_decide_re_review(request: HttpRequest, item_id: int, payload: LetterA
     services.letter_re_review_decide(item=item, by=request.user, **payload.dict())
     item.refresh_from_db()
     return _detail(item, request.user)
+
+
+class SendBackIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/replies/{reply_id}/approve",
+    response={200: ReplyOut, **STEP_ERRORS},
+    summary="The unit's head approves a reply awaiting approval: it is sent and counts",
+)
+def reply_approve(request: HttpRequest, reply_id: int):
+    reply = reply_for_user(request.user, reply_id)
+    return services.reply_approve(reply=reply, by=request.user)
+
+
+@router.post(
+    "/replies/{reply_id}/send-back",
+    response={200: ReplyOut, **STEP_ERRORS},
+    summary="The unit's head sends a reply back to the handler with a reason",
+)
+def reply_send_back(request: HttpRequest, reply_id: int, payload: SendBackIn):
+    reply = reply_for_user(request.user, reply_id)
+    return services.reply_send_back(reply=reply, reason=payload.reason, by=request.user)

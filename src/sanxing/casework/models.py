@@ -438,7 +438,31 @@ class Reply(SoftDeleteModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    class Approval(models.TextChoices):
+        NONE = "", _("not needed")
+        PENDING = "pending", _("awaiting the head of unit")
+        APPROVED = "approved", _("approved by the head of unit")
+        SENT_BACK = "sent_back", _("sent back by the head of unit")
+
+    # Only a reply without approval or an approved one counts as sent.
+    approval = models.CharField(
+        _("approval"), max_length=10, choices=Approval.choices, blank=True, default=""
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_back_reason = models.TextField(_("why it was sent back"), blank=True)
     history = HistoricalRecords()
+
+    @property
+    def is_sent(self) -> bool:
+        return self.approval in (self.Approval.NONE, self.Approval.APPROVED)
 
     class Meta:
         verbose_name = _("reply")
@@ -691,3 +715,27 @@ class PetitionerDataView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.item_id} · {self.fields}"
+
+
+class UnitSetting(SoftDeleteModel):
+    """How casework treats one handling unit: e.g. its replies go out only when the unit's
+    head (a Role of kind unit_head) approves them."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    unit = models.OneToOneField(
+        Organisation,
+        verbose_name=_("handling unit"),
+        on_delete=models.PROTECT,
+        related_name="casework_setting",
+    )
+    reply_needs_approval = models.BooleanField(
+        _("replies need the approval of the head of unit"), default=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit setting")
+        verbose_name_plural = _("unit settings")
+
+    def __str__(self) -> str:
+        return str(self.unit)

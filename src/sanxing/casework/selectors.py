@@ -172,6 +172,7 @@ def _annotated(q: RateQuery) -> QuerySet[Assignment]:
         r_days=Subquery(stopped.values("elapsed_days")[:1]),
         r_class=Subquery(
             Reply.objects.filter(assignment=OuterRef("pk"), sent_on__lte=q.as_of)
+            .exclude(approval=Reply.Approval.PENDING)
             .order_by("-round", "-pk")
             .values("reply_class")[:1]
         ),

@@ -31,6 +31,7 @@ from sanxing.casework.models import (
     SupervisionLog,
     TimelineEvent,
     Transition,
+    UnitSetting,
     Workflow,
 )
 from sanxing.core.errors import BusinessError, NotPermitted, StaleEdit
@@ -901,45 +902,156 @@ def reply_submit(
         _stop_clocks(
             _open_clocks(item, Purpose.RETURN_WINDOW, assignment=assignment), on=sent_on, by=by
         )
-        if not is_lead:
-            _stop_clocks(
-                _open_clocks(item, Purpose.CO_OPINION, assignment=assignment), on=sent_on, by=by
-            )
-            _event(item, action="co_opinion", by=by, note=assignment.unit.name)
+        if reply_needs_approval(assignment.unit_id):
+            reply.approval = Reply.Approval.PENDING
+            _save(reply, by, ["approval"])
+            _event(item, action="reply_pending", by=by, note=assignment.unit.name)
+            _notify_unit_heads(item, assignment, by=by)
             return reply
-        if item.kind == Kind.LETTER:
-            label = spec.reply_class_label(reply_class)
-            _event(item, action="unit_reply", by=by, note=f"{assignment.unit.name} · {label}")
-            return reply
+        _reply_takes_effect(item, assignment, reply, by=by)
+        return reply
+
+
+def _reply_takes_effect(item: Item, assignment: Assignment, reply: Reply, *, by: Any) -> None:
+    """What a sent reply does: stops the unit's clocks, starts the promised-date and the
+    satisfaction-form clocks, moves the item."""
+    spec = item.spec
+    sent_on = reply.sent_on
+    if assignment.role != Assignment.Role.LEAD:
         _stop_clocks(
-            Clock.objects.filter(
-                item=item,
-                assignment=assignment,
-                purpose__in=[Purpose.REPLY, Purpose.REHANDLE],
-                stopped_on__isnull=True,
-            ),
-            on=sent_on,
+            _open_clocks(item, Purpose.CO_OPINION, assignment=assignment), on=sent_on, by=by
+        )
+        _event(item, action="co_opinion", by=by, note=assignment.unit.name)
+        return
+    label = spec.reply_class_label(reply.reply_class)
+    if item.kind == Kind.LETTER:
+        _event(item, action="unit_reply", by=by, note=f"{assignment.unit.name} · {label}")
+        return
+    _stop_clocks(
+        Clock.objects.filter(
+            item=item,
+            assignment=assignment,
+            purpose__in=[Purpose.REPLY, Purpose.REHANDLE],
+            stopped_on__isnull=True,
+        ),
+        on=sent_on,
+        by=by,
+    )
+    if reply.committed_on is not None:
+        _start_clock(
+            item,
+            purpose=Purpose.COMMITMENT,
+            start=sent_on,
             by=by,
+            assignment=assignment,
+            rule_key=Purpose.COMMITMENT if Purpose.COMMITMENT in spec.clocks else Purpose.REPLY,
+            round=item.round,
+            due_on=reply.committed_on,
         )
-        if committed_on is not None:
-            _start_clock(
-                item,
-                purpose=Purpose.COMMITMENT,
-                start=sent_on,
-                by=by,
-                assignment=assignment,
-                rule_key=Purpose.COMMITMENT if Purpose.COMMITMENT in spec.clocks else Purpose.REPLY,
-                round=item.round,
-                due_on=committed_on,
+    if Purpose.EVALUATION_FORM in spec.clocks and item.originators.exists():
+        _start_clock(item, purpose=Purpose.EVALUATION_FORM, start=sent_on, by=by, round=item.round)
+    _move(item, action="reply", to=kinds.REPLIED, by=by, note=f"{assignment.unit.name} · {label}")
+
+
+# --- approval of replies by the unit's head (when the unit is configured so) -------------------
+
+
+def reply_needs_approval(unit_id: int) -> bool:
+    return UnitSetting.objects.filter(unit_id=unit_id, reply_needs_approval=True).exists()
+
+
+def is_unit_head(user: Any, unit_id: int, on: dt.date | None = None) -> bool:
+    person_id = viewer_for(user).person_id
+    if not person_id:
+        return False
+    return Role.objects.filter(
+        roles_in_force(on or _today()),
+        person_id=person_id,
+        organisation_id=unit_id,
+        kind=Role.Kind.UNIT_HEAD,
+    ).exists()
+
+
+def _notify_unit_heads(item: Item, assignment: Assignment, *, by: Any) -> None:
+    from django.urls import reverse
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy
+
+    from sanxing.notify.services import notice_send
+
+    heads = [
+        role.person.user
+        for role in Role.objects.filter(
+            roles_in_force(_today()),
+            organisation_id=assignment.unit_id,
+            kind=Role.Kind.UNIT_HEAD,
+            person__user__is_active=True,
+        ).select_related("person__user")
+    ]
+    notice_send(
+        recipients=heads,
+        kind="casework.reply_approval",
+        title=format_lazy(
+            gettext_lazy("A reply awaits your approval: {ref} {title}"),
+            ref=item.reference,
+            title=item.title,
+        ),
+        url=reverse("casework:item", args=[item.pk]),
+    )
+
+
+def _pending_reply(reply: Reply, by: Any) -> tuple[Reply, Item, Assignment]:
+    if reply.assignment_id is None or not is_unit_head(by, reply.assignment.unit_id):  # type: ignore[union-attr]
+        raise NotPermitted(_("Only the head of the unit can approve or send back its replies."))
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    item = _lock(reply.item)
+    assignment = _lock_assignment(reply.assignment)  # type: ignore[arg-type]
+    if reply.approval != Reply.Approval.PENDING:
+        raise BusinessError(_("This reply is not waiting for approval."), code="wrong_state")
+    return reply, item, assignment
+
+
+def reply_approve(*, reply: Reply, by: Any, on: dt.date | None = None) -> Reply:
+    """The unit's head approves the reply: it is sent, dated the day of approval, and only
+    now counts (clocks stop, the deputy is asked to evaluate)."""
+    on = on or _today()
+    with transaction.atomic():
+        reply, item, assignment = _pending_reply(reply, by)
+        if assignment.role == Assignment.Role.LEAD:
+            waiting = (
+                (kinds.ACCEPTED,)
+                if item.kind == Kind.LETTER
+                else (kinds.ASSIGNED, kinds.REHANDLING)
             )
-        if Purpose.EVALUATION_FORM in spec.clocks and item.originators.exists():
-            _start_clock(
-                item, purpose=Purpose.EVALUATION_FORM, start=sent_on, by=by, round=item.round
-            )
-        label = spec.reply_class_label(reply_class)
-        _move(
-            item, action="reply", to=kinds.REPLIED, by=by, note=f"{assignment.unit.name} · {label}"
-        )
+            if item.state not in waiting:
+                raise BusinessError(
+                    _("This item is “%(state)s”: it is not waiting for a reply.")
+                    % {"state": item.state_label},
+                    code="wrong_state",
+                )
+        reply.approval = Reply.Approval.APPROVED
+        reply.approved_by = by
+        reply.sent_on = max(on, reply.sent_on)
+        _save(reply, by, ["approval", "approved_by", "sent_on"])
+        _event(item, action="reply_approved", by=by, note=assignment.unit.name)
+        _reply_takes_effect(item, assignment, reply, by=by)
+        return reply
+
+
+def reply_send_back(*, reply: Reply, reason: str, by: Any) -> Reply:
+    """The unit's head sends the reply back to the handler with a reason; the handler
+    drafts it again (the sent-back draft is kept in the history)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BusinessError(_("Say what should change."), field="reason")
+    with transaction.atomic():
+        reply, item, assignment = _pending_reply(reply, by)
+        reply.approval = Reply.Approval.SENT_BACK
+        reply.sent_back_reason = reason
+        reply.deleted_at = timezone.now()
+        reply.deleted_by = by
+        _save(reply, by, ["approval", "sent_back_reason", "deleted_at", "deleted_by"])
+        _event(item, action="reply_sent_back", by=by, note=f"{assignment.unit.name}: {reason}")
         return reply
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
         views.assignment_action,
         name="assignment_action",
     ),
+    path("replies/<int:pk>/<slug:action>/", views.reply_action, name="reply_action"),
     path("unit/", views.unit_portal, name="unit"),
     path("mine/", views.my_items, name="mine"),
     path("rates/", views.rates, name="rates"),

@@ -30,9 +30,11 @@ from sanxing.casework.access import (
     item_for_tracking_code,
     item_for_user,
     items_visible_to,
+    replies_shown_to,
+    reply_for_user,
 )
 from sanxing.casework.kinds import Kind, Purpose
-from sanxing.casework.models import Assignment, Item, ItemAttachment
+from sanxing.casework.models import Assignment, Item, ItemAttachment, Reply
 from sanxing.core.errors import BusinessError
 from sanxing.people.access import viewer_for
 from sanxing.people.models import Congress, Person
@@ -278,6 +280,19 @@ def _item_context(
         if a.return_decision == Assignment.ReturnDecision.PENDING and office
     ]
     ctx["show_petitioner"] = office
+    ctx["replies"] = replies_shown_to(request.user, detail["replies"])
+    heads = {
+        r.assignment.unit_id
+        for r in detail["replies"]
+        if r.approval == Reply.Approval.PENDING
+        and r.assignment
+        and services.is_unit_head(request.user, r.assignment.unit_id)
+    }
+    ctx["approvable"] = {
+        r.pk: bound.get(f"send_back-{r.pk}") or forms.ReasonForm()
+        for r in detail["replies"]
+        if r.approval == Reply.Approval.PENDING and r.assignment and r.assignment.unit_id in heads
+    }
     if office and item.petitioner_name:
         ctx["petitioner"] = privacy.masked(item)
     return ctx
@@ -546,6 +561,8 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 message = _("Your reply is sent. The deputy will be asked to evaluate it.")
                 if assignment.role != Assignment.Role.LEAD:
                     message = _("Your opinion is sent to the lead unit.")
+                if services.reply_needs_approval(assignment.unit_id):
+                    message = _("Your reply awaits the approval of the head of your unit.")
             elif action == "contact":
                 services.contact_record(assignment=assignment, by=request.user, **d)
                 message = _("The contact with the deputy is recorded.")
@@ -576,6 +593,37 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             return _done(request, item, message)
     item = item_for_user(request.user, item.pk)
     ctx = _item_context(request, item, bound={f"{action}-{assignment.pk}": form})
+    ctx["failed_form"] = form
+    return render(request, "casework/item.html", ctx, status=400)
+
+
+@login_required
+@require_POST
+def reply_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The unit's head approves a reply (it is sent) or sends it back to the handler."""
+    reply = reply_for_user(request.user, pk)
+    item = reply.item
+    form: djforms.Form = (
+        forms.ReasonForm(request.POST) if action == "send_back" else djforms.Form(request.POST)
+    )
+    if action not in ("approve", "send_back"):
+        raise Http404
+    if form.is_valid():
+        try:
+            if action == "approve":
+                services.reply_approve(reply=reply, by=request.user)
+                message = _("The reply is approved and sent.")
+            else:
+                services.reply_send_back(
+                    reply=reply, reason=form.cleaned_data["reason"], by=request.user
+                )
+                message = _("The reply is sent back to the handler.")
+        except BusinessError as error:
+            _error_to_form(form, error)
+        else:
+            return _done(request, item, message)
+    item = item_for_user(request.user, item.pk)
+    ctx = _item_context(request, item, bound={f"{action}-{reply.pk}": form})
     ctx["failed_form"] = form
     return render(request, "casework/item.html", ctx, status=400)
 
