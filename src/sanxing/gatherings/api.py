@@ -24,7 +24,7 @@ from sanxing.core.errors import BusinessError
 from sanxing.gatherings import selectors, services
 from sanxing.gatherings.kinds import THRESHOLDS
 from sanxing.gatherings.models import Ballot, Gathering, Vote
-from sanxing.people.access import person_for_user, viewer_for
+from sanxing.people.access import viewer_for
 from sanxing.people.models import Person
 
 router = Router(tags=["gatherings"])
@@ -425,13 +425,31 @@ class AttendanceRecordOut(Schema):
 @paginate(PagePagination)
 def attendance_record(request: HttpRequest, person_id: int):
     user = _user(request)
-    v = viewer_for(user)
-    person = person_for_user(user, person_id)
-    if not (v.is_office or v.person_id == person.pk):
-        raise Http404
-    return selectors.attendance_record(person.pk).filter(
-        gathering__in=selectors.gatherings_visible_to(user)
-    )
+    person = selectors.attendance_person_for_user(user, person_id)
+    return selectors.attendance_record_for_user(user, person.pk)
+
+
+class AttendanceStatsOut(Schema):
+    person: PersonRefOut
+    present: int
+    late: int
+    leave: int
+    absent: int
+    total: int
+    rate: float | None
+    weighted_rate: float | None
+
+
+@router.get(
+    "/attendance/summary",
+    response={200: AttendanceStatsOut, **error_responses(401, 404, 422)},
+    summary="A person's attendance counts (present, late, leave, absent) and rates",
+)
+def attendance_summary(request: HttpRequest, person_id: int):
+    user = _user(request)
+    person = selectors.attendance_person_for_user(user, person_id)
+    stats = selectors.attendance_stats(selectors.attendance_record_for_user(user, person.pk))
+    return {"person": {"id": person.pk, "name": person.name}, **stats.__dict__}
 
 
 __all__ = ["ErrorOut", "router"]

@@ -220,3 +220,54 @@ def attendance_record(person_id: int) -> QuerySet[Attendance]:
         .select_related("gathering")
         .order_by("-gathering__starts_at")
     )
+
+
+@dataclass(frozen=True)
+class AttendanceStats:
+    present: int
+    late: int
+    leave: int
+    absent: int
+    total: int
+    rate: float | None  # in the room (present or late) over the meetings recorded
+    weighted_rate: float | None  # Moodle's weights: present 1, late ½, leave and absent 0
+
+
+def attendance_stats(records: QuerySet[Attendance]) -> AttendanceStats:
+    """Counts per status and the rates, in one query."""
+    from django.db.models import Sum
+
+    agg = records.aggregate(
+        present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
+        late=Count("pk", filter=Q(status=Attendance.Status.LATE)),
+        leave=Count("pk", filter=Q(status=Attendance.Status.LEAVE)),
+        absent=Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
+        total=Count("pk"),
+        weight=Sum("weight"),
+    )
+    total = agg["total"]
+    return AttendanceStats(
+        present=agg["present"],
+        late=agg["late"],
+        leave=agg["leave"],
+        absent=agg["absent"],
+        total=total,
+        rate=round((agg["present"] + agg["late"]) / total, 4) if total else None,
+        weighted_rate=round(float(agg["weight"] or 0) / total, 4) if total else None,
+    )
+
+
+def attendance_person_for_user(user: Any, person_id: Any) -> Any:
+    """The person whose attendance record ``user`` may see: the office sees everyone of its
+    congress, anyone else only themselves; otherwise 404."""
+    from sanxing.people.access import person_for_user
+
+    person = person_for_user(user, person_id)
+    v = viewer_for(user)
+    if not ((v.is_office and v.sees_congress(person.congress_id)) or v.person_id == person.pk):
+        raise Http404
+    return person
+
+
+def attendance_record_for_user(user: Any, person_id: int) -> QuerySet[Attendance]:
+    return attendance_record(person_id).filter(gathering__in=gatherings_visible_to(user))

@@ -6,6 +6,7 @@ from sanxing.gatherings import (
     views_followup,
     views_logistics,
     views_preparation,
+    views_records,
 )
 
 app_name = "gatherings"
@@ -61,6 +62,11 @@ urlpatterns = [
     ),
     path("<int:pk>/activity/", views_activities.activity_page, name="activity"),
     path("<int:pk>/activity/<slug:part>/", views_activities.activity_post, name="activity_post"),
+    path(
+        "attendance/person/<int:person_id>/",
+        views_records.person_attendance,
+        name="person_attendance",
+    ),
     path("my-calendar/", views.my_calendar, name="my_calendar"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("year/<int:year>.ics", views.year_ics, name="year_ics"),
