@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanxing.casework.kinds import SPECS, Channel, EvaluationValue, Kind, Topic
-from sanxing.casework.models import ContactRecord, SupervisionLog
+from sanxing.casework.models import ContactRecord, Item, SupervisionLog
 from sanxing.people.models import Organisation, Person, Role, User
 
 
@@ -157,6 +157,34 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, congress_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = _units(congress_id)
+        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["co_units"].queryset = units  # type: ignore[attr-defined]
+        self.fields["on"].initial = timezone.localdate()
+
+
+class BulkAssignForm(forms.Form):
+    """Several registered items to one set of units."""
+
+    items = forms.ModelMultipleChoiceField(
+        label=_("Items"), queryset=Item.objects.none(), widget=forms.MultipleHiddenInput
+    )
+    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Organisation.objects.none())
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("Co-handling units"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    on = forms.DateField(label=_("Assigned on"), widget=DateInput())
+    is_hard = forms.BooleanField(
+        label=_("Wide-ranging or hard: six months to reply (Deputies Law Art. 51)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, items: Any, congress_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = _units(congress_id)
+        self.fields["items"].queryset = items  # type: ignore[attr-defined]
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = units  # type: ignore[attr-defined]
         self.fields["on"].initial = timezone.localdate()

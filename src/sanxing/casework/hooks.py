@@ -28,6 +28,7 @@ def connect() -> None:
     else:
         register_periodic("casework.reminders", reminders.reminders_job)
         register_periodic("casework.letters_lapsed", services.letters_close_lapsed_job)
+        register_periodic("casework.escalations", reminders.escalations_job)
 
     try:
         from sanxing.gatherings.handoff import register_sink

@@ -122,6 +122,76 @@ def send_reminders(*, today: dt.date | None = None) -> int:
     return sent
 
 
+def escalate_after_days() -> int:
+    """Days overdue after which a unit's deadline is escalated (``CASEWORK_ESCALATE_AFTER_DAYS``)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "CASEWORK_ESCALATE_AFTER_DAYS", 7))
+
+
+def _user_of(person: Any) -> Any:
+    try:
+        user = person.user
+    except Exception:  # no account
+        return None
+    return user if user is not None and user.is_active else None
+
+
+def send_escalations(*, today: dt.date | None = None) -> int:
+    """A unit's deadline overdue by ``escalate_after_days()`` or more: a notice to the office
+    and to the item's supervising leader, once per clock and due date (an extension moves
+    the due date and so allows a new escalation if that one is missed too)."""
+    from sanxing.notify.services import notice_send
+
+    today = today or timezone.localdate()
+    limit = today - dt.timedelta(days=escalate_after_days())
+    clocks = list(
+        Clock.objects.filter(
+            stopped_on__isnull=True,
+            purpose__in=UNIT_PURPOSES,
+            due_on__lte=limit,
+            item__deleted_at__isnull=True,
+        )
+        .select_related("item__supervising_leader", "assignment__unit")
+        .order_by("due_on", "pk")
+    )
+    office = _office_users({c.congress_id for c in clocks}, today)
+    sent = 0
+    for clock in clocks:
+        item = clock.item
+        recipients = list(office.get(clock.congress_id, []))
+        leader = _user_of(item.supervising_leader) if item.supervising_leader_id else None
+        if leader is not None and leader not in recipients:
+            recipients.append(leader)
+        created = notice_send(
+            recipients=recipients,
+            kind="casework.escalation",
+            title=format_lazy(
+                _("Escalated, {days} days overdue: {ref} {title} ({unit}, {purpose})"),
+                days=(today - clock.due_on).days,
+                ref=item.reference,
+                title=item.title,
+                unit=clock.assignment.unit.name if clock.assignment else "—",
+                purpose=clock.get_purpose_display(),
+            ),
+            body=format_lazy(
+                _("Due on {due}. Rule: {article}"),
+                due=clock.due_on.isoformat(),
+                article=rule_article(clock.rule_code) or clock.article,
+            ),
+            url=reverse("casework:item", args=[item.pk]),
+            dedupe_key=f"casework:escalate:{clock.pk}:{clock.due_on.isoformat()}",
+            urgent=True,
+        )
+        sent += len(created)
+    return sent
+
+
+def escalations_job(now: dt.datetime) -> str:
+    sent = send_escalations(today=timezone.localdate(now))
+    return f"{sent} escalation notices"
+
+
 def reminders_job(now: dt.datetime) -> str:
     sent = send_reminders(today=timezone.localdate(now))
     return f"{sent} notices"

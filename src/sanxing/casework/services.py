@@ -671,6 +671,65 @@ def item_assign(
         return created
 
 
+def check_bulk_assignment(
+    *,
+    items: Sequence[Item],
+    lead_unit: Organisation | None,
+    co_units: Sequence[Organisation] = (),
+    on: dt.date,
+    is_hard: bool | None = None,
+) -> None:
+    """Every check of ``items_assign`` for each item, naming the item that fails."""
+    if not items:
+        raise BusinessError(_("Select at least one item."), field="items")
+    if lead_unit is None:
+        raise BusinessError(_("Choose the lead unit."), field="lead_unit")
+    for item in items:
+        try:
+            check_assignment(
+                item=item, lead_unit=lead_unit, co_units=co_units, on=on, is_hard=is_hard
+            )
+        except BusinessError as error:
+            raise BusinessError(
+                f"{item.reference}: {error.message}", field=error.field, code=error.code
+            ) from None
+
+
+def items_assign(
+    *,
+    items: Sequence[Item],
+    lead_unit: Organisation | None,
+    co_units: Sequence[Organisation] = (),
+    by: Any,
+    on: dt.date | None = None,
+    is_hard: bool | None = None,
+) -> list[Assignment]:
+    """Bulk assignment from the desk: several items to one set of units, all or nothing."""
+    if items:
+        _require_office(by, items[0].congress_id)
+    on = on or _today()
+    check_bulk_assignment(
+        items=items, lead_unit=lead_unit, co_units=co_units, on=on, is_hard=is_hard
+    )
+    created: list[Assignment] = []
+    with transaction.atomic():
+        for item in items:
+            try:
+                created += item_assign(
+                    item=item,
+                    lead_unit=lead_unit,
+                    co_units=co_units,
+                    by=by,
+                    on=on,
+                    is_hard=is_hard,
+                )
+            except BusinessError as error:
+                raise BusinessError(
+                    f"{item.reference}: {error.message}", field=error.field, code=error.code
+                ) from None
+    return created
+
+
 def _require_handler(by: Any, assignment: Assignment) -> None:
     if not handles_unit(by, assignment.unit_id):
         raise NotPermitted(

@@ -6,6 +6,7 @@ app_name = "casework"
 urlpatterns = [
     path("", views.desk, name="desk"),
     path("new/", views.item_new, name="item_new"),
+    path("assign/", views.bulk_assign, name="bulk_assign"),
     path("letters/new/", views.letter_new, name="letter_new"),
     path("items/<int:pk>/", views.item_page, name="item"),
     path(

@@ -741,6 +741,86 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """The desk's bulk assignment: the registered items ticked on the desk, one set of units,
+    a check-your-answers page with each item's deadlines, then all assigned or none."""
+    if not can_use_desk(request.user):
+        raise Http404
+    viewer = viewer_for(request.user)
+    candidates = (
+        items_visible_to(request.user)
+        .filter(state=kinds.REGISTERED)
+        .exclude(kind=Kind.LETTER)
+        .order_by("submitted_on", "pk")
+    )
+    data = request.POST if request.method == "POST" else None
+    initial = {"items": request.GET.getlist("items")}
+    form = forms.BulkAssignForm(
+        data, initial=initial, items=candidates, congress_id=viewer.congress_id
+    )
+    chosen = (
+        list(candidates.filter(pk__in=[i for i in initial["items"] if str(i).isdigit()]))
+        if data is None
+        else []
+    )
+    if data is not None and form.is_valid():
+        d = form.cleaned_data
+        chosen = list(d["items"])
+        args = {
+            "items": chosen,
+            "lead_unit": d["lead_unit"],
+            "co_units": list(d["co_units"]),
+            "on": d["on"],
+            "is_hard": d["is_hard"],
+        }
+        try:
+            if request.POST.get("confirm") == "yes":
+                created = services.items_assign(by=request.user, **args)
+            else:
+                services.check_bulk_assignment(**args)
+        except BusinessError as error:
+            _error_to_form(form, error)
+        else:
+            if request.POST.get("confirm") == "yes":
+                messages.success(
+                    request,
+                    _("%(count)d items assigned to %(units)s.")
+                    % {
+                        "count": len(chosen),
+                        "units": "、".join(
+                            dict.fromkeys(a.unit.name for a in created)  # keeps the order
+                        ),
+                    },
+                )
+                return redirect("casework:desk")
+            preview = [
+                (
+                    item,
+                    services.preview_deadlines(
+                        item=item,
+                        on=d["on"],
+                        is_hard=d["is_hard"],
+                        with_co_units=bool(d["co_units"]),
+                    ),
+                )
+                for item in chosen
+            ]
+            return render(
+                request,
+                "casework/bulk_assign_confirm.html",
+                {"form": form, "data": d, "preview": preview},
+            )
+    elif data is not None:
+        chosen = list(candidates.filter(pk__in=[i for i in data.getlist("items") if i.isdigit()]))
+    return render(
+        request,
+        "casework/bulk_assign.html",
+        {"form": form, "chosen": chosen},
+        status=400 if form.errors else 200,
+    )
+
+
 # --- the unit portal and the deputy's view ----------------------------------------------------------
 
 

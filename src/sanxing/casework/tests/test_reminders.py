@@ -43,3 +43,32 @@ def test_the_periodic_job_is_registered():
     from sanxing.notify.periodic import registered_jobs
 
     assert "casework.reminders" in registered_jobs()
+
+
+def escalate(day: dt.date) -> int:
+    with time_machine.travel(dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC), tick=False):
+        return reminders.send_escalations(today=day)
+
+
+def test_escalation_after_n_days_overdue_to_office_and_leader_never_twice(world, settings):
+    from sanxing.casework import services
+
+    settings.CASEWORK_ESCALATE_AFTER_DAYS = 5
+    with time_machine.travel(dt.datetime(2026, 1, 15, 9, tzinfo=dt.UTC), tick=False):
+        item, _lead = assigned_suggestion(world, on=dt.date(2026, 1, 15))  # due 15 April
+        services.item_mark_key_supervised(
+            item=item, leader=world.director.person, by=world.clerk, note="重點督辦"
+        )
+    assert escalate(dt.date(2026, 4, 19)) == 0  # 4 days overdue
+    assert escalate(dt.date(2026, 4, 20)) >= 2
+    assert escalate(dt.date(2026, 4, 21)) == 0  # never twice
+    escalated = Notice.objects.filter(kind="casework.escalation")
+    assert {n.recipient for n in escalated} >= {world.clerk, world.director}
+    assert not escalated.filter(recipient__in=[world.handler, world.outsider]).exists()
+    assert "5" in escalated.filter(recipient=world.clerk).get().title
+
+
+def test_the_escalation_job_is_registered():
+    from sanxing.notify.periodic import registered_jobs
+
+    assert "casework.escalations" in registered_jobs()
