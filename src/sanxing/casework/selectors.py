@@ -24,7 +24,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from sanxing.casework import kinds
-from sanxing.casework.kinds import EvaluationValue, Purpose, spec_for
+from sanxing.casework.kinds import EvaluationValue, Kind, Purpose, spec_for
 from sanxing.casework.models import Assignment, Clock, Evaluation, Item, Reply
 
 # --- queues ----------------------------------------------------------------------------------
@@ -362,3 +362,61 @@ def rate_items(q: RateQuery, measure: str) -> QuerySet[Item]:
         raise KeyError(measure)
     item_ids = _annotated(q).filter(_measure_q(q.kind, measure, q.as_of)).values("item_id")
     return Item.objects.filter(pk__in=item_ids).order_by("year", "number", "pk")
+
+
+# The fields of a reply published with the deputy's agreement, and nothing else: the public
+# page reads these values only, so no other field can reach its template.
+PUBLIC_REPLY_FIELDS = (
+    "pk",
+    "item_id",
+    "item__kind",
+    "item__year",
+    "item__number",
+    "item__title",
+    "item__topic",
+    "item__congress__short_name",
+    "assignment__unit__name",
+    "round",
+    "reply_class",
+    "text",
+    "sent_on",
+)
+
+
+def public_replies(*, item_id: int | None = None) -> QuerySet[Any]:
+    """Replies the originators agreed to publish: sent (not awaiting approval, not sent back)
+    lead-unit replies to suggestions, motions handled as such and review opinions, newest
+    first, as plain values."""
+    qs = Reply.objects.filter(
+        item__public_disclosure_agreed=True,
+        item__deleted_at__isnull=True,
+        item__number__isnull=False,
+        item__kind__in=[Kind.SUGGESTION, Kind.REVIEW_OPINION],
+        assignment__role=Assignment.Role.LEAD,
+        assignment__withdrawn_on__isnull=True,
+    ).exclude(approval=Reply.Approval.PENDING)
+    if item_id is not None:
+        qs = qs.filter(item_id=item_id)
+    return qs.order_by("-sent_on", "-pk").values(*PUBLIC_REPLY_FIELDS)
+
+
+def public_rows(rows: Any) -> list[dict[str, Any]]:
+    """Labels for the published values (reference, class, topic)."""
+    out = []
+    for row in rows:
+        spec = kinds.spec_for(row["item__kind"])
+        out.append(
+            {
+                "item_id": row["item_id"],
+                "reference": f"{spec.prefix}{row['item__year']}-{row['item__number']:04d}",
+                "title": row["item__title"],
+                "topic": dict(kinds.Topic.choices).get(row["item__topic"], ""),
+                "congress": row["item__congress__short_name"],
+                "unit": row["assignment__unit__name"],
+                "round": row["round"],
+                "reply_class": spec.reply_class_label(row["reply_class"]),
+                "text": row["text"],
+                "sent_on": row["sent_on"],
+            }
+        )
+    return out

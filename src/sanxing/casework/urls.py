@@ -29,4 +29,6 @@ urlpatterns = [
     path("rates/", views.rates, name="rates"),
     path("rates/items/", views.rate_items, name="rate_items"),
     path("track/", views.track, name="track"),
+    path("public/", views.public_replies, name="public"),
+    path("public/<int:pk>/", views.public_reply, name="public_item"),
 ]

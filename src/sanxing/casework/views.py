@@ -1074,10 +1074,33 @@ def track(request: HttpRequest) -> HttpResponse:
                 form.add_error(
                     "code", _("No letter has this tracking code. Check it and try again.")
                 )
-    answers = list(letter.replies.order_by("round", "sent_on")) if letter else []
+    # The writer sees the office's answers only, never a unit's report to the office.
+    answers = (
+        list(letter.replies.filter(assignment__isnull=True).order_by("round", "sent_on"))
+        if letter
+        else []
+    )
     return render(
         request,
         "casework/track.html",
         {"form": form, "letter": letter, "answers": answers},
         status=404 if form.errors else 200,
     )
+
+
+# --- public disclosure of replies (建議答復公開) ----------------------------------------------------
+
+
+def public_replies(request: HttpRequest) -> HttpResponse:
+    """Anyone, signed in or not: the replies the deputies agreed to publish, with only the
+    published fields (reference, title, topic, unit, class, text, date)."""
+    page = _page(request, selectors.public_replies())
+    rows = selectors.public_rows(page.object_list)
+    return render(request, "casework/public.html", {"page": page, "rows": rows})
+
+
+def public_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    rows = selectors.public_rows(selectors.public_replies(item_id=pk))
+    if not rows:
+        raise Http404
+    return render(request, "casework/public_item.html", {"rows": rows, "first": rows[0]})
