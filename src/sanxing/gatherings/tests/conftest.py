@@ -106,3 +106,14 @@ def isolated_sinks():
     yield handoff
     handoff._sinks[:] = saved[0]
     handoff._decision_sinks[:] = saved[1]
+
+
+@pytest.fixture
+def no_decision_sink():
+    """No decision sink (whatever casework registers), the review-opinion sinks untouched."""
+    from sanxing.gatherings import handoff
+
+    saved = list(handoff._decision_sinks)
+    handoff._decision_sinks.clear()
+    yield handoff
+    handoff._decision_sinks[:] = saved

@@ -128,7 +128,7 @@ def test_decisions_become_implementation_items_through_the_decision_sink(
         followup.decision_record(gathering=g, kind="order", text="x", by=w.clerk)
 
 
-def test_follow_up_pages_and_the_outsider(meeting: Meeting):
+def test_follow_up_pages_and_the_outsider(meeting: Meeting, no_decision_sink):
     from sanxing.casework.models import Item
 
     w, g = meeting.world, meeting.gathering
@@ -184,7 +184,7 @@ def test_follow_up_pages_and_the_outsider(meeting: Meeting):
         assert outsider.post(reverse(name, args=args), {"text": "x"}).status_code == 404, name
 
 
-def test_follow_up_page_query_count(meeting: Meeting, django_assert_num_queries):
+def test_follow_up_page_query_count(meeting: Meeting, django_assert_num_queries, no_decision_sink):
     """The page asks the same number of queries whatever the number of items and remarks."""
     w, g = meeting.world, meeting.gathering
     c = Client()
