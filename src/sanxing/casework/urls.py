@@ -15,6 +15,16 @@ urlpatterns = [
         name="attachment",
     ),
     path("items/<int:pk>/personal-data/", views.item_personal_data, name="personal_data"),
+    path(
+        "items/<int:pk>/replies/<int:reply_pk>/letter.pdf",
+        views.reply_letter_pdf,
+        name="reply_letter",
+    ),
+    path(
+        "items/<int:pk>/satisfaction-form.pdf",
+        views.satisfaction_form_pdf,
+        name="satisfaction_form",
+    ),
     path("items/<int:pk>/assign/", views.item_assign, name="assign"),
     path("items/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
     path("assignments/<int:pk>/notice.pdf", views.assignment_notice, name="assignment_notice"),

@@ -667,6 +667,37 @@ def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> FileResp
     return response
 
 
+@login_required
+def reply_letter_pdf(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
+    """The reply letter (答復函) of a sent reply, for whoever may see the item and the reply."""
+    from sanxing.casework import pdfs
+    from sanxing.documents.pdf import pdf_response
+
+    item = item_for_user(request.user, pk)
+    shown = replies_shown_to(
+        request.user, item.replies.select_related("assignment__unit").filter(pk=reply_pk)
+    )
+    if not shown:
+        raise Http404
+    reply = shown[0]
+    reply.item = item
+    pdf = pdfs.render("casework/reply_letter.html", pdfs.reply_letter_context(reply))
+    return pdf_response(f"{item.reference}-reply.pdf", pdf)
+
+
+@login_required
+def satisfaction_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deputy's satisfaction form (代表意見表), blank or with the evaluation given."""
+    from sanxing.casework import pdfs
+    from sanxing.documents.pdf import pdf_response
+
+    item = item_for_user(request.user, pk)
+    if item.kind == Kind.LETTER:
+        raise Http404
+    pdf = pdfs.render("casework/satisfaction_form.html", pdfs.satisfaction_form_context(item))
+    return pdf_response(f"{item.reference}-satisfaction-form.pdf", pdf)
+
+
 # --- assign, with check your answers -----------------------------------------------------------
 
 
