@@ -79,6 +79,7 @@ PUBLIC_PAGES = {
     "accounts/login/",
     "accounts/logout/",  # signing out when not signed in just redirects
     "casework/track/",  # the letter writer's tracking page
+    "casework/public/",  # public disclosure of replies the deputies agreed to disclose
     "gatherings/feed/<str:token>.ics",  # by its secret token only (a wrong one is 404)
     "i18n/setlang/",
     "language/",
@@ -86,6 +87,12 @@ PUBLIC_PAGES = {
     "api/v1/docs",
     "api/v1/docs/assets/<name>",
 }
+
+
+def is_public(route: str) -> bool:
+    # the public disclosure's pages (a disclosed item) are public too
+    return route in PUBLIC_PAGES or route.startswith("casework/public/")
+
 
 # API operations anyone may call: the public votes (published results) and signing in.
 PUBLIC_API = {
@@ -130,6 +137,12 @@ FINDINGS: dict[str, str] = {
         "its reason (leave.reason, e.g. an illness) to anyone who may see the meeting: the "
         "outsider and the public on a meeting whose results are published, every attendee "
         "on any meeting; reasons should show to the office and to the person only"
+    ),
+    "other-congress calendar/overrides/<int:pk>/remove/": (
+        "workcal: the working calendar is one table for every congress (CalendarOverride has "
+        "no congress) and services.can_edit_calendar lets the office staff of ANY congress "
+        "add or remove corrections: another congress's clerk removes this congress's "
+        "correction (302, done) and every open deadline here is recomputed"
     ),
     "outsider-published gatherings/<int:pk>/leave/": (
         "gatherings/views.py leave_create: a POST by someone not on the roster is answered "
@@ -322,7 +335,8 @@ PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
 def has_object(route: str) -> bool:
-    return bool(PARAM.search(route)) and route not in ("calendar/<int:year>/",)
+    """Whether the route names a record (a year or a file name is not one)."""
+    return any(name not in ("year", "name") for _conv, name in PARAM.findall(route))
 
 
 def owner_of(route: str) -> str | None:
@@ -407,7 +421,7 @@ def test_anonymous_is_refused_every_page(route: str, records: Records):
             secrets = leaked(response)
             if secrets:
                 problems.append(f"{describe(method, url, response)} shows {secrets}")
-            elif route not in PUBLIC_PAGES and not refused(response):
+            elif not is_public(route) and not refused(response):
                 problems.append(f"{describe(method, url, response)}: not refused")
     if route == "gatherings/feed/<str:token>.ics":
         # the right token is the credential: the deputy's feed, without the office's secrets
@@ -431,7 +445,9 @@ def test_the_outsider_gets_nothing_of_anybody_else(route: str, records: Records)
             if secrets:
                 problems.append(f"{describe(method, url, response)} shows {secrets}")
                 continue
-            may_open = route in OUTSIDER_MAY_OPEN or route in OUTSIDER_MAY_SEE_OBJECT
+            may_open = (
+                route in OUTSIDER_MAY_OPEN or route in OUTSIDER_MAY_SEE_OBJECT or is_public(route)
+            )
             if not may_open and not refused(response):
                 problems.append(f"{describe(method, url, response)}: not refused")
     assert not problems, "\n".join(problems)
@@ -779,3 +795,58 @@ def test_no_list_page_grows_its_queries_with_its_rows(persona: str, records: Rec
     after = counts()
     grown = {url: (before[url], after[url]) for url in lists if after[url] > before[url]}
     assert not grown, f"queries with 2 rows → with 6 rows: {grown}"
+
+
+# --- another congress's office sees nothing of this one --------------------------------------
+
+
+def _other_congress_clerk() -> Any:
+    from sanxing.people.models import Congress, Organisation
+    from sanxing.people.testing import give_role, make_user
+
+    congress = Congress.objects.create(code="other", name="另一市人民代表大會", short_name="另一市")
+    office = Organisation.objects.create(
+        congress=congress, kind=Organisation.Kind.OFFICE_BODY, name="辦公室", code="office"
+    )
+    clerk = make_user(congress, "other_clerk", "另一秘書")
+    give_role(clerk, office, Role.Kind.STAFF)
+    return clerk
+
+
+@pytest.mark.parametrize("route", [_param("other-congress", r) for r in page_routes()])
+def test_another_congress_office_gets_nothing(route: str, records: Records):
+    client = Client()
+    client.force_login(_other_congress_clerk())
+    problems = []
+    urls = fill(route, records.ids, token="0" * 40)
+    if not has_object(route):
+        urls += [url + "?q=SWEEP" for url in urls]
+    for url in urls:
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if leaked(response):
+                problems.append(f"{describe(method, url, response)} shows {leaked(response)}")
+            elif (
+                has_object(route) and route not in OUTSIDER_MAY_SEE_OBJECT and not is_public(route)
+            ) and response.status_code not in (403, 404, 405):
+                problems.append(f"{describe(method, url, response)}: not refused")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("op", [_api_param("other-congress", o) for o in api_operations()])
+def test_another_congress_office_gets_nothing_from_the_api(op: tuple[str, str], records: Records):
+    method, path = op
+    _, raw = token_issue(user=_other_congress_clerk(), name="sweep")
+    url = api_url(path, records.ids)
+    response = call(Client(), method, url, {"Authorization": f"Bearer {raw}"})
+    assert not leaked(response), describe(method, url, response)
+    if "{" in path and path != "/api/v1/auth/tokens/{token_id}":
+        assert response.status_code in (403, 404, 422), describe(method, url, response)
+        if response.status_code == 422:
+            missing = call(
+                Client(),
+                method,
+                re.sub(r"/\d+(/|$)", r"/999999\1", url),
+                {"Authorization": f"Bearer {raw}"},
+            )
+            assert (missing.status_code, missing.content) == (422, response.content)
