@@ -121,3 +121,31 @@ def test_every_page_fits_a_phone(persona: str, browser, live_server):
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "casework/templates/casework/item.html (Deadlines): on a 375px phone the table "
+        "scrolls sideways inside .table-wrap; 'Due on' is cut at the edge and the 'Rule' "
+        "column (the article that produced the date) is off-screen, squeezed so that every "
+        "row is several lines tall"
+    ),
+)
+@pytest.mark.django_db(transaction=True)
+def test_each_deadline_shows_its_rule_on_a_phone_without_scrolling_sideways(browser, live_server):
+    _w, item, _meeting = _world_with_work()
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    page.base_url = live_server.url
+    try:
+        login(page, "handler")
+        page.goto(f"{live_server.url}/casework/items/{item.pk}/")
+        overflowing = page.evaluate(
+            """() => [...document.querySelectorAll('.table-wrap')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1)
+                .map(e => e.getAttribute('aria-labelledby') || e.className)"""
+        )
+    finally:
+        context.close()
+    assert overflowing == []
