@@ -43,7 +43,7 @@ class ItemAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "title", "kind", "state", "submitted_on", "congress")
     list_filter = ("congress", "kind", "state")
     search_fields = ("title",)
-    exclude = ("petitioner_id_number",)
+    exclude = ("petitioner_id_number", "petitioner_phone")
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

@@ -644,6 +644,16 @@ def item_attachments(request: HttpRequest, item_id: int):
 
 
 @router.post(
+    "/items/{item_id}/attachments",
+    response={201: list[AttachmentOut], **error_responses(400, *AUTH_ERRORS, 404, 422)},
+    summary="Attach files to an item, e.g. a letter's enclosures (multipart, `files`): the office",
+)
+def item_attach(request: HttpRequest, item_id: int, files: File[list[UploadedFile]]):
+    item = item_for_user(request.user, item_id)
+    return Status(201, services.item_attach(item=item, files=files, by=request.user))
+
+
+@router.post(
     "/items/{item_id}/replies/{reply_id}/attachments",
     response={201: list[AttachmentOut], **error_responses(400, *AUTH_ERRORS, 404, 422)},
     summary="Attach files to a reply (multipart, field `files`): the replying unit's handler",

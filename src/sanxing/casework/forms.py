@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -40,11 +41,17 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+def _attachments_help() -> str:
+    from sanxing.documents.attachments import max_bytes
+
+    return _("PDF, Word, Excel, JPG, PNG, text or OFD files, at most %(max)s MB each.") % {
+        "max": f"{max_bytes() / (1024 * 1024):.0f}"
+    }
+
+
 def attachments_field() -> MultipleFileField:
-    return MultipleFileField(
-        label=_("Attachments"),
-        help_text=_("PDF, Word, Excel, JPG, PNG, text or OFD files, at most 20 MB each."),
-    )
+    # The limit is read when the form is shown, so a changed setting shows at once.
+    return MultipleFileField(label=_("Attachments"), help_text=lazy(_attachments_help, str)())
 
 
 def _units(congress_id: int | None):

@@ -56,4 +56,10 @@ def connect() -> None:
         register_nav(
             "service", _("Handling rates"), "casework:rates", permission=access.can_use_desk
         )
+        register_nav(
+            "service",
+            _("Published replies"),
+            "casework:public",
+            permission=lambda user: True,
+        )
         register(worklist.casework_work)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import html
 import logging
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -87,7 +88,7 @@ def _text_of(message: EmailMessage) -> str:
         return ""
     content = part.get_content()
     if part.get_content_subtype() == "html":
-        content = strip_tags(content)
+        content = html.unescape(strip_tags(content))
     return str(content).strip()
 
 
@@ -156,7 +157,7 @@ class MailinHandler:
         if await asyncio.to_thread(_db, _mailbox, address) is None:
             return "550 5.1.1 No such mailbox here"
         sender = envelope.mail_from or ""
-        if await asyncio.to_thread(_count, sender) >= max_per_hour():
+        if await asyncio.to_thread(_db, _count, sender) >= max_per_hour():
             logger.warning("mailin: too many messages from %s this hour", sender)
             return "452 4.7.1 Too many messages from you this hour; try later"
         envelope.rcpt_tos.append(address)
@@ -164,9 +165,9 @@ class MailinHandler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         sender = envelope.mail_from or ""
-        if await asyncio.to_thread(_count, sender) >= max_per_hour():
+        if await asyncio.to_thread(_db, _count, sender) >= max_per_hour():
             return "451 4.7.1 Too many messages from you this hour; try later"
-        await asyncio.to_thread(_increment, sender)
+        await asyncio.to_thread(_db, _increment, sender)
         content = envelope.original_content or envelope.content
         answer, _items = await asyncio.to_thread(_db, deliver, content, list(envelope.rcpt_tos))
         return answer

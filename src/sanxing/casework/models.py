@@ -167,6 +167,8 @@ class Item(SoftDeleteModel):
         related_name="related_items",
     )
     history = HistoricalRecords(excluded_fields=["petitioner_id_number"])
+    # Named as changed in the shared history display, never shown (sanxing.web.history).
+    history_private_fields = ("petitioner_phone", "petitioner_id_number")
 
     class Meta:
         verbose_name = _("item")

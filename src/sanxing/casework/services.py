@@ -262,6 +262,19 @@ def _attach(
     return links
 
 
+def item_attach(*, item: Item, files: Sequence[Any], by: Any) -> list[ItemAttachment]:
+    """The office adds files to an item (a letter's enclosures scanned later, say)."""
+    _require_office(by, item.congress_id)
+    checked = check_files(files)
+    if not checked:
+        raise BusinessError(_("Choose a file to attach."), field="files")
+    with files_.removed_on_error() as written, transaction.atomic():
+        item = _lock(item)
+        links = _attach(item, checked, by=by, written=written)
+        _event(item, action="attach", by=by, note="、".join(f.name for f in checked))
+        return links
+
+
 def reply_attach(*, reply: Reply, files: Sequence[Any], by: Any) -> list[ItemAttachment]:
     """Add files to a reply: by a handler of the replying unit (or the office for its own
     answer to a letter) while the reply is not yet approved and sent on."""

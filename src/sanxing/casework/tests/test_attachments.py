@@ -201,3 +201,23 @@ def test_service_refuses_bad_files_before_writing(world):
         )
     assert err.value.code == "file_type"
     assert not Item.objects.exists()
+
+
+def test_api_office_attaches_to_a_letter(client, world, media):
+    letter = services.letter_receive(
+        congress=world.congress,
+        channel="letter",
+        petitioner_name="錢七",
+        title="t",
+        content="",
+        by=world.clerk,
+    )
+    url = f"/api/v1/casework/items/{letter.pk}/attachments"
+    client.force_login(world.clerk)
+    r = client.post(url, {"files": [SimpleUploadedFile("掃描件.pdf", PDF)]})
+    assert r.status_code == 201 and r.json()[0]["reply_id"] is None
+    r = client.post(url, {"files": [SimpleUploadedFile("x.exe", EXE)]})
+    assert r.status_code == 400 and r.json()["code"] == "file_type"
+    assert ItemAttachment.objects.count() == 1 and len(_stored(media)) == 1
+    client.force_login(world.outsider)
+    assert client.post(url, {"files": [SimpleUploadedFile("y.pdf", PDF)]}).status_code == 404
