@@ -640,7 +640,10 @@ class AttachmentOut(Schema):
 )
 def item_attachments(request: HttpRequest, item_id: int):
     item = item_for_user(request.user, item_id)
-    return list(item.attachments.select_related("attachment").order_by("pk"))
+    links = item.attachments.select_related("attachment", "reply__assignment").order_by("pk")
+    return [
+        link for link in links if link.reply is None or replies_shown_to(request.user, [link.reply])
+    ]
 
 
 @router.post(

@@ -653,9 +653,15 @@ def assignment_notice(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """A file of an item or of one of its replies, for whoever may see the item."""
     item = item_for_user(request.user, pk)
-    link = ItemAttachment.objects.select_related("attachment").filter(item=item, pk=file_pk).first()
-    if link is None:
-        raise Http404
+    link = (
+        ItemAttachment.objects.select_related("attachment", "reply__assignment")
+        .filter(item=item, pk=file_pk)
+        .first()
+    )
+    if link is None or (
+        link.reply is not None and not replies_shown_to(request.user, [link.reply])
+    ):
+        raise Http404  # a reply awaiting its unit's head is not shown, nor are its files
     attachment = link.attachment
     response = FileResponse(
         attachment.file.open("rb"),

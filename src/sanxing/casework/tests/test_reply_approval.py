@@ -124,3 +124,30 @@ def test_api_approve(client, world, head):
     client.force_login(head)
     r = client.post(f"/api/v1/casework/replies/{reply.pk}/approve")
     assert r.status_code == 200 and r.json()["approval"] == "approved"
+
+
+def test_the_files_of_a_pending_reply_are_not_shown_to_the_deputy(
+    client, world, head, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    item, lead = assigned_suggestion(world, on=dt.date(2026, 3, 2))
+    services.reply_submit(
+        assignment=lead,
+        text="已解決。",
+        reply_class="A",
+        signed_by="局長",
+        files=[("答復.pdf", b"%PDF-1.4\n%%EOF\n")],
+        by=world.handler,
+    )
+    from sanxing.casework.models import ItemAttachment
+
+    link = ItemAttachment.objects.get()
+    url = f"/casework/items/{item.pk}/files/{link.pk}/"
+    client.force_login(world.deputy)
+    assert client.get(url).status_code == 404
+    assert client.get(f"/api/v1/casework/items/{item.pk}/attachments").json() == []
+    client.force_login(world.handler)
+    assert client.get(url).status_code == 200
+    services.reply_approve(reply=Reply.objects.get(), by=head)
+    client.force_login(world.deputy)
+    assert client.get(url).status_code == 200
