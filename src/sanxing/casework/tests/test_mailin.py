@@ -144,3 +144,30 @@ def test_lmtp_mode(world, settings, tmp_path):
     finally:
         gw.stop()
     assert Item.objects.get().channel == "email"
+
+
+def test_the_mailin_command_serves_until_stopped(world, monkeypatch, capsys):
+    import types
+
+    from django.core.management import call_command
+
+    from sanxing.casework.management.commands import mailin as command
+
+    port = _free_port()
+    answers = []
+
+    class TalkThenStop:  # instead of waiting for a signal: talk to the gateway, then stop
+        def set(self):
+            pass
+
+        def wait(self, timeout=None):
+            with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+                answers.append(smtp.ehlo()[0])
+                answers.append(smtp.mail("a@example.com")[0])
+                answers.append(smtp.rcpt("nobody@example.com")[0])
+            return True
+
+    monkeypatch.setattr(command, "threading", types.SimpleNamespace(Event=TalkThenStop))
+    call_command("mailin", "--port", str(port))
+    assert answers == [250, 250, 550]
+    assert f"SMTP on 127.0.0.1:{port}" in capsys.readouterr().out

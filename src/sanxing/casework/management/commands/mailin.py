@@ -25,9 +25,13 @@ class Command(BaseCommand):
         gateway.start()
         self.stdout.write(f"mailin: {'LMTP' if lmtp else 'SMTP'} on {host}:{port}")
         stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_a: stop.set())
+        previous = {
+            sig: signal.signal(sig, lambda *_a: stop.set())
+            for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
             stop.wait()
         finally:
             gateway.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
