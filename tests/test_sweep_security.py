@@ -33,14 +33,6 @@ def behind_nginx(visitor: str) -> Client:
     return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=visitor)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "web/views.py LoginView, web/forms.py LoginForm: the sign-in page has no limit on "
-        "failed passwords, while POST /api/v1/auth/token allows 10 per 15 minutes "
-        "(api/auth.py check_attempts): a password can be guessed through /accounts/login/"
-    ),
-)
 def test_the_sign_in_page_limits_guessing_like_the_api(world):
     attacker = Client(REMOTE_ADDR="203.0.113.9")
     for i in range(12):
@@ -75,14 +67,6 @@ def test_one_visitor_guessing_codes_does_not_lock_out_the_others(world):
     assert response.status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "api/auth.py client_ip: failed token requests are counted per username and "
-        "REMOTE_ADDR, which behind nginx is 127.0.0.1 for everyone: ten wrong passwords "
-        "from anywhere lock the real user out of the API for 15 minutes (429)"
-    ),
-)
 def test_someone_elses_wrong_passwords_do_not_lock_the_user_out_of_the_api(world):
     def token(client: Client, password: str):
         return client.post(

@@ -96,6 +96,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
         "ALLOWED_HOSTS is not set: list the host names this site answers to, comma-separated."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies whose X-Forwarded-For is believed (rate limits count real clients).
+TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [

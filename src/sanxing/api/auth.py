@@ -23,6 +23,7 @@ from ninja.utils import check_csrf
 from sanxing.api.errors import CsrfFailed, TooManyAttempts
 from sanxing.api.selectors import token_by_raw
 from sanxing.api.services import token_mark_used
+from sanxing.core.net import client_ip as _client_ip
 
 MAX_FAILED_ATTEMPTS = 10
 FAILED_ATTEMPTS_WINDOW = 15 * 60  # seconds
@@ -77,7 +78,7 @@ DEFAULT_AUTH = [TokenAuth(), SessionCsrfAuth(csrf=True)]
 
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return _client_ip(request)
 
 
 def _attempts_key(username: str, ip: str) -> str:
