@@ -138,12 +138,6 @@ FINDINGS: dict[str, str] = {
         "outsider and the public on a meeting whose results are published, every attendee "
         "on any meeting; reasons should show to the office and to the person only"
     ),
-    "other-congress calendar/overrides/<int:pk>/remove/": (
-        "workcal: the working calendar is one table for every congress (CalendarOverride has "
-        "no congress) and services.can_edit_calendar lets the office staff of ANY congress "
-        "add or remove corrections: another congress's clerk removes this congress's "
-        "correction (302, done) and every open deadline here is recomputed"
-    ),
     "outsider-published gatherings/<int:pk>/leave/": (
         "gatherings/views.py leave_create: a POST by someone not on the roster is answered "
         "302 with the message 'Leave must be requested before the meeting starts' (wrong, "

@@ -256,6 +256,10 @@ TASKS = {
 PDF_FONT_BODY = env_str("PDF_FONT_BODY", "FangSong, STFangsong, 'Noto Serif CJK SC', serif")
 PDF_FONT_TITLE = env_str("PDF_FONT_TITLE", "'FZXiaoBiaoSong-B05S', 'Noto Serif CJK SC', serif")
 
+# The congress (code) whose office keeps the deployment-wide working calendar; empty: the
+# only top-level congress.
+CALENDAR_CONGRESS = env_str("CALENDAR_CONGRESS", "")
+
 DEMO_PASSWORD = env_str("SANXING_DEMO_PASSWORD", "sanxing-demo")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)

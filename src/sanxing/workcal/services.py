@@ -22,15 +22,35 @@ from sanxing.workcal.periods import format_day
 from sanxing.workcal.seed import chinesecalendar_years, seed_years
 
 
+def calendar_keeper_id() -> int | None:
+    """The congress whose office keeps the working calendar.
+
+    The calendar is one for the whole deployment (the State Council's schedule), so only one
+    office may correct it: the congress named by ``settings.CALENDAR_CONGRESS`` (a code), or
+    else the deployment's only top-level congress (a city hosting its districts). With
+    several top-level congresses and no setting, only administrators edit it."""
+    from django.conf import settings
+
+    from sanxing.people.models import Congress
+
+    code = getattr(settings, "CALENDAR_CONGRESS", "")
+    roots = Congress.objects.filter(code=code) if code else Congress.objects.filter(parent=None)
+    ids = list(roots.values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
 def can_edit_calendar(user: Any) -> bool:
-    """Office staff (and administrators) correct the calendar and import years."""
-    return viewer_for(user).is_office
+    """Administrators, and the office staff of the congress that keeps the calendar."""
+    v = viewer_for(user)
+    if v.is_admin:
+        return True
+    return v.is_office and v.congress_id is not None and v.congress_id == calendar_keeper_id()
 
 
 def _require_editor(by: Any) -> None:
     # ``by=None`` is a management command run by the operator.
     if by is not None and not can_edit_calendar(by):
-        raise NotPermitted(_("Only office staff can change the working calendar."))
+        raise NotPermitted(_("Only the office that keeps the working calendar can change it."))
 
 
 @contextmanager
