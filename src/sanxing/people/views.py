@@ -37,6 +37,7 @@ from sanxing.people.forms import (
     RoleForm,
 )
 from sanxing.people.imports import ImportFileError, people_import, template_workbook
+from sanxing.people.links import links_for
 from sanxing.people.models import Person, Role
 from sanxing.people.privacy import log_personal_data_view, mask_id_number, mask_phone
 from sanxing.people.services import (
@@ -178,6 +179,7 @@ def _person_page(request: HttpRequest, person: Person, *, reveal: bool) -> HttpR
             "person": person,
             "roles": selectors.person_roles(person),
             "can_manage": can_manage_people(request.user),
+            "more_links": links_for(request.user, person),
             "may_see_personal_data": may_see,
             "revealed": reveal and may_see,
             "id_number": person.id_number if reveal else mask_id_number(person.id_number),

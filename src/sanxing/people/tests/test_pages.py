@@ -263,3 +263,15 @@ def test_person_card_pdf(client, world):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_person_page_links_to_the_attendance_record_for_the_person_and_the_office(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    url = reverse("people:person_detail", args=[world.deputy.person.pk])
+    record = reverse("gatherings:person_attendance", args=[world.deputy.person.pk])
+    for user, shown in ((world.clerk, True), (world.deputy, True), (world.handler, False)):
+        client = Client()
+        client.force_login(user)
+        assert (record in client.get(url).content.decode()) is shown, user.username
