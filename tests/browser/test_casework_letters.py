@@ -114,3 +114,34 @@ def test_handler_replies_with_an_attachment_and_the_head_approves(page, tmp_path
     with page.expect_download() as info:
         page.get_by_role("link", name="答復函.pdf").click()
     assert info.value.suggested_filename == "答復函.pdf"
+
+
+def test_each_deadline_keeps_its_date_and_rule_in_view_on_a_phone(page):
+    world = build_world()
+    item = services.item_submit(
+        congress=world.congress,
+        kind="suggestion",
+        title="關於校園周邊交通的建議",
+        content="",
+        deputies=[world.deputy.person],
+        by=world.deputy,
+    )
+    item = services.item_register(item=item, by=world.clerk)
+    services.item_assign(
+        item=item, lead_unit=world.unit, co_units=[world.other_unit], by=world.clerk
+    )
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, "handler")
+    page.goto(page.base_url + f"/casework/items/{item.pk}/")
+    clocks = page.locator("ul.clocks > li")
+    expect(page.locator("ul.clocks")).to_contain_text("代表法")  # the rule, in view
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+            .map(e => e.className)"""
+    )
+    assert overflowing == []
+    for box in clocks.all():
+        right = box.evaluate("e => e.getBoundingClientRect().right")
+        assert right <= 375

@@ -67,7 +67,8 @@ def test_re_review_clock_30_plus_30_with_hearing_not_counted(world):
     assert letter.state == kinds.REVIEWED
     window = Clock.objects.get(item=letter, purpose=Purpose.RE_REVIEW_REQUEST)
     assert (window.started_on, window.due_on) == (dt.date(2026, 6, 10), dt.date(2026, 7, 10))
-    assert "Art. 36" in window.article or "第三十六條" in window.article or "36" in window.article
+    assert window.rule_code == "letter.re_review_request"
+    assert any(art in window.article for art in ("Art. 36", "第三十六条", "第三十六條"))
     services.letter_request_re_review(
         item=letter, reason="仍不服", by=world.clerk, on=dt.date(2026, 7, 1)
     )
