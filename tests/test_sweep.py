@@ -131,19 +131,7 @@ OUTSIDER_API_MAY = {
 }
 
 # Findings: (kind, route or (method, path)) → what was seen. Filled from the sweep's runs.
-FINDINGS: dict[str, str] = {
-    "outsider-published gatherings/<int:pk>/": (
-        "gatherings/views.py _detail_context: the meeting page lists every leave request with "
-        "its reason (leave.reason, e.g. an illness) to anyone who may see the meeting: the "
-        "outsider and the public on a meeting whose results are published, every attendee "
-        "on any meeting; reasons should show to the office and to the person only"
-    ),
-    "outsider-published gatherings/<int:pk>/leave/": (
-        "gatherings/views.py leave_create: a POST by someone not on the roster is answered "
-        "302 with the message 'Leave must be requested before the meeting starts' (wrong, "
-        "the meeting is ahead) instead of 404; nothing is written"
-    ),
-}
+FINDINGS: dict[str, str] = {}
 
 
 # --- the records ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from sanxing.core.errors import BusinessError
 from sanxing.gatherings import forms, ical, selectors, services
@@ -129,7 +129,7 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
         "roster": roster,
         "summary": selectors.attendance_summary(roster),
         "my_entry": my_entry,
-        "leaves": list(g.leave_requests.select_related("person").order_by("requested_at")),
+        "leaves": _leave_rows(g, manage, me),
         "votes": votes,
         "quorum": services.quorum(g) if g.kind_spec.quorum else None,
         "agenda_form": forms.AgendaItemForm(congress_id=g.congress_id) if manage else None,
@@ -139,6 +139,15 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
         "is_activity": g.kind in ACTIVITY_KINDS,
         "now": timezone.now(),
     }
+
+
+def _leave_rows(g: Gathering, manage: bool, me: int | None) -> list[LeaveRequest]:
+    """The leave requests; a reason (often about health) shows only to the office and to the
+    person who asked: ``show_reason`` on each row."""
+    leaves = list(g.leave_requests.select_related("person").order_by("requested_at"))
+    for leave in leaves:
+        leave.show_reason = manage or (me is not None and leave.person_id == me)  # type: ignore[attr-defined]
+    return leaves
 
 
 def _leave_form(
@@ -155,6 +164,7 @@ def _leave_form(
 
 
 @login_required
+@require_safe
 def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     g = selectors.gathering_for_user(request.user, pk)
     return render(request, "gatherings/detail.html", _detail_context(request, g))
@@ -295,6 +305,8 @@ def agenda_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def leave_create(request: HttpRequest, pk: int) -> HttpResponse:
     g = selectors.gathering_for_user(request.user, pk)
     manage = selectors.can_manage(request.user, g)
+    if not manage and selectors.roster_entry_of(request.user, g) is None:
+        raise Http404  # neither on the roster nor the office: before any other check
     roster = selectors.roster_rows(g)
     form = _leave_form(request, g, manage, roster, request.POST)
     if form is None:
