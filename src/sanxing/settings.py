@@ -260,6 +260,17 @@ PDF_FONT_TITLE = env_str("PDF_FONT_TITLE", "'FZXiaoBiaoSong-B05S', 'Noto Serif C
 # only top-level congress.
 CALENDAR_CONGRESS = env_str("CALENDAR_CONGRESS", "")
 
+# Attachments (letters, replies, plans): size and types, checked from the bytes.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+ATTACHMENT_ALLOWED_TYPES = env_list(
+    "ATTACHMENT_ALLOWED_TYPES", "pdf,doc,docx,xls,xlsx,jpg,png,txt,ofd"
+)
+# The inbound mail gateway (`sanxing mailin`): largest message, messages per sender an hour.
+MAILIN_MAX_BYTES = env_int("MAILIN_MAX_BYTES", 30 * 1024 * 1024)
+MAILIN_MAX_PER_SENDER_PER_HOUR = env_int("MAILIN_MAX_PER_SENDER_PER_HOUR", 10)
+# Casework: days past a unit's deadline before the office and the leader are alerted.
+CASEWORK_ESCALATE_AFTER_DAYS = env_int("CASEWORK_ESCALATE_AFTER_DAYS", 7)
+
 DEMO_PASSWORD = env_str("SANXING_DEMO_PASSWORD", "sanxing-demo")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)

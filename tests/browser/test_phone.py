@@ -123,15 +123,6 @@ def test_every_page_fits_a_phone(persona: str, browser, live_server):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "casework/templates/casework/item.html (Deadlines): on a 375px phone the table "
-        "scrolls sideways inside .table-wrap; 'Due on' is cut at the edge and the 'Rule' "
-        "column (the article that produced the date) is off-screen, squeezed so that every "
-        "row is several lines tall"
-    ),
-)
 @pytest.mark.django_db(transaction=True)
 def test_each_deadline_shows_its_rule_on_a_phone_without_scrolling_sideways(browser, live_server):
     _w, item, _meeting = _world_with_work()
