@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from sanxing.core.errors import BusinessError
+from sanxing.core.throttle import AttemptCounter
 from sanxing.gatherings.kinds import GatheringKind, Threshold, get_kind
 from sanxing.gatherings.models import (
     COUNTERPARTS,
@@ -564,6 +565,11 @@ def check_in(
         )
 
 
+# Wrong self check-in codes per person and meeting: the code has six digits, so guessing is
+# limited (10 per 10 minutes).
+CODE_GUESSES = AttemptCounter("check-in-code", limit=10, window=10 * 60)
+
+
 def check_in_self(
     *, gathering: Gathering, person: Person, code: str, by: Any, at: dt.datetime | None = None
 ) -> Attendance:
@@ -573,13 +579,22 @@ def check_in_self(
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:
         raise BusinessError(_("Enter the six digits shown on the screen."), field="code")
+    who = (str(gathering.pk), str(person.pk))
+    if CODE_GUESSES.blocked(*who):
+        raise BusinessError(
+            _("Too many wrong codes. Wait ten minutes, or ask the office to record you."),
+            field="code",
+            code="too_many_attempts",
+        )
     window = _window(at)
+    if code not in {_code_for(gathering.pk, window), _code_for(gathering.pk, window - 1)}:
+        # A wrong code: counted, then explained without holding the meeting's row lock.
+        CODE_GUESSES.fail(*who)
+        _check_in_open(gathering, at)
+        _explain_bad_code(gathering, code, at)
     with transaction.atomic():
         current = _lock(gathering)
         _check_in_open(current, at)
-        valid = {_code_for(current.pk, window), _code_for(current.pk, window - 1)}
-        if code not in valid:
-            _explain_bad_code(current, code, at)
         _roster_entry(current, person)
         existing = current.attendances.filter(person=person).first()
         if existing is not None and existing.status in Attendance.IN_ROOM:

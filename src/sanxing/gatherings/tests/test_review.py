@@ -7,11 +7,14 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sanxing.core.errors import BusinessError
 from sanxing.gatherings import services
-from sanxing.gatherings.tests.conftest import Meeting, P
+from sanxing.gatherings.tests.conftest import Meeting, P, during
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +62,46 @@ def test_leave_by_someone_neither_on_the_roster_nor_the_office_is_404(meeting: M
     assert list(g.leave_requests.values_list("person_id", flat=True)) == [P(w.member).pk]
     # GET-only meeting page: a POST to it is refused
     assert client_for(w.clerk).post(reverse("gatherings:detail", args=[g.pk])).status_code == 405
+
+
+def test_wrong_check_in_codes_are_limited_per_person_and_meeting(meeting: Meeting):
+    w, g = meeting.world, meeting.gathering
+    at = during(meeting, 1)
+    with time_machine.travel(at, tick=False):  # the cache's clock too
+        _too_many(meeting, at)
+    # ten minutes later the member may try again
+    later = at + dt.timedelta(minutes=11)
+    with time_machine.travel(later, tick=False):
+        done = services.check_in_self(
+            gathering=g,
+            person=P(w.member),
+            code=services.check_in_code(g, later),
+            by=w.member,
+            at=later,
+        )
+    assert done.status in ("present", "late")
+
+
+def _too_many(meeting: Meeting, at: dt.datetime) -> None:
+    w, g = meeting.world, meeting.gathering
+    good = services.check_in_code(g, at)
+    wrong = "000000" if good != "000000" else "111111"
+    for _ in range(10):
+        with CaptureQueriesContext(connection) as ctx, pytest.raises(BusinessError) as err:
+            services.check_in_self(gathering=g, person=P(w.member), code=wrong, by=w.member, at=at)
+        assert err.value.code == "wrong_code"
+        # explained without taking the meeting's row lock (nor any write)
+        sql = " ".join(q["sql"] for q in ctx.captured_queries).upper()
+        assert "FOR UPDATE" not in sql and "INSERT" not in sql and "SAVEPOINT" not in sql
+    with pytest.raises(BusinessError) as err:
+        services.check_in_self(gathering=g, person=P(w.member), code=good, by=w.member, at=at)
+    assert err.value.code == "too_many_attempts"
+    assert not g.attendances.filter(person=P(w.member)).exists()
+    # someone else at the same meeting is not blocked
+    ok = services.check_in_self(gathering=g, person=P(w.director), code=good, by=w.director, at=at)
+    assert ok.status == "present"
+    # the page says so too
+    page = client_for(w.member).post(
+        reverse("gatherings:self_check_in", args=[g.pk]), {"code": good}
+    )
+    assert page.status_code == 200 and page.context["form"].errors
