@@ -981,11 +981,17 @@ def checklist_task_add(
         return task
 
 
-def checklist_task_done(*, task: ChecklistTask, done: bool = True, by: Any) -> ChecklistTask:
+def checklist_task_done(*, task: ChecklistTask, done: bool | None = True, by: Any) -> ChecklistTask:
+    """Mark a task done (``done=True``) or not done (``False``); ``None`` toggles, decided
+    from the locked row, so two quick clicks cannot undo each other. Already in the wanted
+    state: nothing is written."""
     with transaction.atomic():
         current = ChecklistTask.objects.select_for_update().get(pk=task.pk)
-        current.done_at = timezone.now() if done else None
-        current.done_by = by if done else None
+        want = current.done_at is None if done is None else done
+        if (current.done_at is not None) == want:
+            return current
+        current.done_at = timezone.now() if want else None
+        current.done_by = by if want else None
         current.version += 1
         _by(current, by).save(update_fields=["done_at", "done_by", "version", "updated_at"])
         return current

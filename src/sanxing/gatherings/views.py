@@ -604,7 +604,10 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def checklist_task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.checklist_task_for_user(request.user, pk)
-    services.checklist_task_done(task=task, done=task.done_at is None, by=request.user)
+    # The form says which state it wants ("1" done, "0" not done), so a double click repeats
+    # the same wish instead of undoing it; without it the locked row decides (a toggle).
+    wanted = {"1": True, "0": False}.get(request.POST.get("done", ""))
+    services.checklist_task_done(task=task, done=wanted, by=request.user)
     return redirect("gatherings:checklist", task.gathering_id)
 
 

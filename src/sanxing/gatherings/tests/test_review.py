@@ -105,3 +105,35 @@ def _too_many(meeting: Meeting, at: dt.datetime) -> None:
         reverse("gatherings:self_check_in", args=[g.pk]), {"code": good}
     )
     assert page.status_code == 200 and page.context["form"].errors
+
+
+def test_a_double_click_on_a_checklist_task_does_not_undo_it(meeting: Meeting):
+    w, g = meeting.world, meeting.gathering
+    c = client_for(w.clerk)
+    c.post(reverse("gatherings:action", args=[g.pk, "checklist"]))
+    task = g.checklist.order_by("pk").first()
+    url = reverse("gatherings:task_toggle", args=[task.pk])
+    page = c.get(reverse("gatherings:checklist", args=[g.pk])).content.decode()
+    assert 'name="done" value="1"' in page
+    # the same page, clicked twice: both ask for "done"
+    assert c.post(url, {"done": "1"}).status_code == 302
+    task.refresh_from_db()
+    first = (task.done_at, task.version)
+    assert first[0] is not None
+    c.post(url, {"done": "1"})
+    task.refresh_from_db()
+    assert (task.done_at, task.version) == first  # nothing rewritten
+    assert task.history.count() == 2  # created, done
+    c.post(url, {"done": "0"})
+    task.refresh_from_db()
+    assert task.done_at is None
+    # without the wish the locked row decides
+    c.post(url)
+    task.refresh_from_db()
+    assert task.done_at is not None
+    # a stale task object handed to the service still toggles from the database
+    stale = g.checklist.get(pk=task.pk)
+    services.checklist_task_done(task=stale, done=None, by=w.clerk)
+    services.checklist_task_done(task=stale, done=True, by=w.clerk)
+    stale.refresh_from_db()
+    assert stale.done_at is not None
