@@ -111,7 +111,7 @@ def test_a_double_click_on_a_checklist_task_does_not_undo_it(meeting: Meeting):
     w, g = meeting.world, meeting.gathering
     c = client_for(w.clerk)
     c.post(reverse("gatherings:action", args=[g.pk, "checklist"]))
-    task = g.checklist.order_by("pk").first()
+    task = g.checklist.order_by("pk")[0]
     url = reverse("gatherings:task_toggle", args=[task.pk])
     page = c.get(reverse("gatherings:checklist", args=[g.pk])).content.decode()
     assert 'name="done" value="1"' in page
