@@ -145,3 +145,35 @@ def test_each_deadline_keeps_its_date_and_rule_in_view_on_a_phone(page):
     for box in clocks.all():
         right = box.evaluate("e => e.getBoundingClientRect().right")
         assert right <= 375
+
+
+def test_the_units_list_keeps_titles_and_due_dates_in_view_on_a_phone(page):
+    world = build_world()
+    title = "關於校園周邊交通安全設施改造的建議"
+    item = services.item_submit(
+        congress=world.congress,
+        kind="suggestion",
+        title=title,
+        content="",
+        deputies=[world.deputy.person],
+        by=world.deputy,
+    )
+    item = services.item_register(item=item, by=world.clerk)
+    services.item_assign(item=item, lead_unit=world.unit, by=world.clerk)
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, "handler")
+    page.goto(page.base_url + "/casework/unit/")
+    row = page.locator("ul.unit-items > li").first
+    expect(row).to_contain_text("代表法")  # the rule behind the due date
+    expect(row.locator(".tag").first).to_be_visible()  # days left
+    link = row.get_by_role("link")
+    assert link.evaluate("e => e.getBoundingClientRect().width") > 200  # not squeezed
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.context.clear_cookies()
+
+    login(page, "deputy")
+    page.goto(page.base_url + "/casework/mine/")
+    cards = page.locator("ul.casework-cards")
+    assert cards.evaluate("e => getComputedStyle(e).listStyleType") == "none"
+    assert cards.evaluate("e => getComputedStyle(e).paddingLeft") == "0px"
+    expect(cards).to_contain_text(title)

@@ -296,7 +296,8 @@ def item_add(request: HttpRequest, payload: ItemIn):
         raise NotPermitted(_("Your account belongs to no congress."))
     deputies = [person_for_user(request.user, pk) for pk in payload.deputy_ids]
     lead = person_for_user(request.user, payload.lead_deputy_id) if payload.lead_deputy_id else None
-    item = services.item_submit(
+    item = services.item_enter(
+        register=payload.register_now,
         congress=congress,
         kind=payload.kind,
         title=payload.title,
@@ -309,8 +310,6 @@ def item_add(request: HttpRequest, payload: ItemIn):
         is_hard=payload.is_hard,
         by=request.user,
     )
-    if payload.register_now:
-        item = services.item_register(item=item, by=request.user)
     return Status(201, _detail(item, request.user))
 
 

@@ -15,6 +15,8 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from django.conf import settings
+
 from sanxing.casework import kinds
 from sanxing.casework.kinds import EvaluationValue, Kind, Purpose, Topic, spec_for
 from sanxing.casework.models import (
@@ -168,7 +170,11 @@ class Builder:
         return dt.timedelta(days=self.rng.randint(low, high))
 
     def at(self, day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(9 + self.rng.randint(0, 8)), tzinfo=dt.UTC)
+        """A moment of office hours (09:00-17:00) in the congress's own time zone."""
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(self.congress.time_zone or settings.TIME_ZONE)
+        return dt.datetime.combine(day, dt.time(9 + self.rng.randint(0, 8)), tzinfo=zone)
 
     def unit_of_handler_persona(self) -> Organisation | None:
         if self.handler_user is None or self.handler_user.person_id is None:

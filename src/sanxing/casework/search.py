@@ -44,8 +44,14 @@ SNIPPET_RADIUS = 40
 
 _REPLIES_OF = (
     "(SELECT group_concat(r.text, char(10)) FROM casework_reply r "
-    "WHERE r.item_id = {item} AND r.deleted_at IS NULL)"
+    "WHERE r.item_id = {item} AND r.deleted_at IS NULL AND r.approval IN ('', 'approved'))"
 )
+# A reply is searchable once it is sent: needing no approval, or approved by the unit's head.
+# One awaiting the head (or sent back) is not: its text may still change or be withdrawn.
+SENT = Q(approval__in=[Reply.Approval.NONE, Reply.Approval.APPROVED])
+# Marks the current trigger definitions: an index built by older triggers is rebuilt.
+SQLITE_VERSION_MARK = "r.approval IN"
+SQLITE_TRIGGERS = ("item_ai", "item_au", "item_ad", "reply_ai", "reply_au", "reply_ad")
 SQLITE_DDL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} "
     "USING fts5(title, content, replies, tokenize='trigram')",
@@ -105,15 +111,29 @@ def _has_fts_table(using: str) -> bool:
         return cursor.fetchone() is not None
 
 
+def _triggers_current(using: str) -> bool:
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+            [f"{FTS_TABLE}_reply_au"],
+        )
+        row = cursor.fetchone()
+    return row is not None and SQLITE_VERSION_MARK in (row[0] or "")
+
+
 def install_search_index(using: str = DEFAULT_DB_ALIAS, *, rebuild: bool = False) -> None:
     """Create the index (idempotent); on SQLite fill it when new or when ``rebuild``."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             fresh = not _has_fts_table(using)
+            stale = not fresh and not _triggers_current(using)
+            if stale:
+                for name in SQLITE_TRIGGERS:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{name}")
             for sql in SQLITE_DDL:
                 cursor.execute(sql)
-            if fresh or rebuild:
+            if fresh or stale or rebuild:
                 for sql in SQLITE_FILL:
                     cursor.execute(sql)
         elif connection.vendor == "postgresql":
@@ -127,7 +147,7 @@ def ensure_search_index(using: str = DEFAULT_DB_ALIAS) -> None:
     if _key(using) in _installed:
         return
     connection = connections[using]
-    if connection.vendor == "sqlite" and _has_fts_table(using):
+    if connection.vendor == "sqlite" and _has_fts_table(using) and _triggers_current(using):
         _installed.add(_key(using))
         return
     install_search_index(using)
@@ -199,7 +219,7 @@ def _sqlite_filter(items: QuerySet[Item], terms: list[str]) -> QuerySet[Item]:
 
 def _postgres_filter(items: QuerySet[Item], terms: list[str]) -> QuerySet[Item]:
     for t in terms:
-        replied = Reply.objects.filter(item=OuterRef("pk")).filter(ILike(F("text"), Value(t)))
+        replied = Reply.objects.filter(SENT, item=OuterRef("pk")).filter(ILike(F("text"), Value(t)))
         items = items.filter(
             ILike(F("title"), Value(t)) | ILike(F("content"), Value(t)) | Exists(replied)
         )
@@ -208,13 +228,13 @@ def _postgres_filter(items: QuerySet[Item], terms: list[str]) -> QuerySet[Item]:
 
 def _generic_filter(items: QuerySet[Item], terms: list[str]) -> QuerySet[Item]:
     for t in terms:
-        replied = Reply.objects.filter(item=OuterRef("pk"), text__icontains=t)
+        replied = Reply.objects.filter(SENT, item=OuterRef("pk"), text__icontains=t)
         items = items.filter(Q(title__icontains=t) | Q(content__icontains=t) | Exists(replied))
     return items
 
 
 def matching(items: QuerySet[Item], q: str, using: str = DEFAULT_DB_ALIAS) -> QuerySet[Item]:
-    """``items`` narrowed to those whose title, content or a live reply contains every word
+    """``items`` narrowed to those whose title, content or a sent live reply contains every word
     of ``q``; newest first. An empty query finds nothing."""
     terms = terms_of(q)
     if not terms:
@@ -241,7 +261,7 @@ def may_search(user: Any) -> bool:
 def search_items(user: Any, q: str) -> QuerySet[Item]:
     """What ``user`` may see that matches ``q``, with the live replies prefetched (for the
     snippets): a page of results costs the count, the rows and one query for the replies."""
-    live_replies = Reply.objects.order_by("round", "sent_on", "pk")
+    live_replies = Reply.objects.filter(SENT).order_by("round", "sent_on", "pk")
     return matching(items_visible_to(user), q).prefetch_related(
         Prefetch("replies", queryset=live_replies, to_attr="live_replies")
     )

@@ -99,19 +99,18 @@ def _labelled(item: Item, events: Any) -> list[Any]:
 
 
 def unit_assignments(unit_ids: frozenset[int] | set[int]) -> QuerySet[Assignment]:
+    next_clock = Clock.objects.filter(
+        assignment=OuterRef("pk"),
+        stopped_on__isnull=True,
+        purpose__in=[Purpose.REPLY, Purpose.REHANDLE, Purpose.CO_OPINION],
+    ).order_by("due_on", "pk")
     return (
         Assignment.objects.filter(unit_id__in=unit_ids, withdrawn_on__isnull=True)
         .select_related("item", "unit")
         .annotate(
-            reply_due=Subquery(
-                Clock.objects.filter(
-                    assignment=OuterRef("pk"),
-                    stopped_on__isnull=True,
-                    purpose__in=[Purpose.REPLY, Purpose.REHANDLE, Purpose.CO_OPINION],
-                )
-                .order_by("due_on")
-                .values("due_on")[:1]
-            )
+            reply_due=Subquery(next_clock.values("due_on")[:1]),
+            reply_article=Subquery(next_clock.values("article")[:1]),
+            reply_period=Subquery(next_clock.values("period")[:1]),
         )
         .order_by("-assigned_on", "-pk")
     )

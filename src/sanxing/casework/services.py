@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanxing.casework import kinds
 from sanxing.casework.access import handles_unit, is_office_for
@@ -415,6 +416,70 @@ def item_register(
         item.registered_on = on
         _save(item, by, ["topic", "is_hard", "number", "registered_on"])
         _move(item, action="register", to=kinds.REGISTERED, by=by)
+        return item
+
+
+RESUBMIT_WINDOW = dt.timedelta(minutes=10)
+
+
+def _recent_duplicate(
+    *,
+    congress: Congress,
+    kind: str,
+    title: str,
+    content: str,
+    submitted_on: dt.date | None,
+    deputies: Sequence[Person],
+    by: Any,
+) -> Item | None:
+    """The same item entered by the same user a moment ago (a form sent twice)."""
+    if not getattr(by, "pk", None):
+        return None
+    candidates = Item.objects.filter(
+        congress=congress,
+        kind=kind,
+        title=(title or "").strip(),
+        content=content or "",
+        submitted_on=submitted_on or _today(),
+        timeline__action="submit",
+        timeline__actor=by,
+        timeline__at__gte=timezone.now() - RESUBMIT_WINDOW,
+    ).distinct()
+    wanted = {p.pk for p in deputies}
+    for candidate in candidates.order_by("-pk"):
+        people = set(
+            ItemOriginator.objects.filter(item=candidate).values_list("person_id", flat=True)
+        )
+        if people == wanted:
+            return candidate
+    return None
+
+
+def item_enter(
+    *, register: bool = False, registered_on: dt.date | None = None, **fields: Any
+) -> Item:
+    """Submit an item and, when the office says so, register it at once: one transaction, so
+    a refused registration leaves no submitted item behind. The same form sent again within
+    a few minutes by the same user returns the item it created instead of a second one."""
+    congress: Congress = fields["congress"]
+    by = fields["by"]
+    with transaction.atomic():
+        # Serialise entries of one congress, so two quick submissions cannot both miss the
+        # other one.
+        Congress.objects.select_for_update().filter(pk=congress.pk).first()
+        item = _recent_duplicate(
+            congress=congress,
+            kind=fields["kind"],
+            title=fields["title"],
+            content=fields.get("content", ""),
+            submitted_on=fields.get("submitted_on"),
+            deputies=list(fields.get("deputies", [])),
+            by=by,
+        )
+        if item is None:
+            item = item_submit(**fields)
+        if register and item.state == spec_for(item.kind).initial_state and item.number is None:
+            item = item_register(item=item, by=by, on=registered_on)
         return item
 
 
@@ -1237,9 +1302,16 @@ def evaluation_submit(
 
 
 def item_close(*, item: Item, by: Any, note: str = "", on: dt.date | None = None) -> Item:
-    """The office closes a replied item whose satisfaction form never came back."""
+    """The office closes a replied item whose satisfaction form never came back (or a letter
+    whose writer asked for no review). Every channel records the same reason on the timeline,
+    in the deployment's language rather than the clerk's."""
     _require_office(by, item.congress_id)
     on = on or _today()
+    note = (note or "").strip() or _official(
+        gettext_lazy("No review was requested")
+        if item.kind == Kind.LETTER
+        else gettext_lazy("Satisfaction form not returned")
+    )
     with transaction.atomic():
         item = _lock(item)
         item.closed_on = on
@@ -1427,7 +1499,6 @@ def letter_receive_by_mail(
         office = _office_users({congress.pk}, received_on).get(congress.pk, [])
         from django.urls import reverse
         from django.utils.text import format_lazy
-        from django.utils.translation import gettext_lazy
 
         notice_send(
             recipients=office,

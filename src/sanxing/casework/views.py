@@ -117,7 +117,9 @@ def item_new(request: HttpRequest) -> HttpResponse:
         lead = data["lead"] if office else Person.objects.get(pk=viewer.person_id)
         deputies = [p for p in [lead, *[p for p in data["co_signers"] if p != lead]] if p]
         try:
-            item = services.item_submit(
+            item = services.item_enter(
+                register=bool(office and data.get("register_now")),
+                registered_on=data["submitted_on"] if office else None,
                 congress=congress,
                 kind=kind,
                 title=data["title"],
@@ -130,8 +132,6 @@ def item_new(request: HttpRequest) -> HttpResponse:
                 public_disclosure_agreed=data.get("public_disclosure_agreed", False),
                 by=request.user,
             )
-            if office and data.get("register_now"):
-                item = services.item_register(item=item, by=request.user, on=data["submitted_on"])
         except BusinessError as error:
             _error_to_form(form, error)
         else:
@@ -362,12 +362,7 @@ def _action_key(request: HttpRequest, item: Item, form: Any) -> str:
 
 
 def _action_close(request: HttpRequest, item: Item, form: Any) -> str:
-    note = (
-        _("No review was requested")
-        if item.kind == Kind.LETTER
-        else _("Satisfaction form not returned")
-    )
-    services.item_close(item=item, by=request.user, note=note)
+    services.item_close(item=item, by=request.user)
     return _("The item is closed.")
 
 
