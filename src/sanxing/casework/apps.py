@@ -8,6 +8,9 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("casework")
 
     def ready(self) -> None:
-        from sanxing.casework import hooks
+        from sanxing.casework import (
+            hooks,
+            search,  # noqa: F401 - connects its post_migrate handler
+        )
 
         hooks.connect()

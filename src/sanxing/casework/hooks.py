@@ -38,6 +38,13 @@ def connect() -> None:
         register_sink(services.review_opinion_receive)
 
     try:
+        from sanxing.gatherings.handoff import register_decision_sink
+    except ImportError:  # pragma: no cover
+        log.warning("sanxing.gatherings.handoff missing: decisions are entered by hand")
+    else:
+        register_decision_sink(services.decision_receive)
+
+    try:
         from sanxing.web.navigation import register_nav
         from sanxing.web.worklist import register
     except ImportError:  # pragma: no cover

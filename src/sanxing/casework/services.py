@@ -1888,6 +1888,45 @@ def review_opinion_receive(opinion: Any, by: Any) -> Item:
         return item
 
 
+# --- decisions and resolutions handed off by a meeting -----------------------------------------
+
+
+def decision_receive(decision: Any, by: Any) -> Item:
+    """The decision sink for ``sanxing.gatherings.handoff``: a decision or resolution of a
+    meeting becomes an implementation item (督辦落實事項), registered at once and assigned to
+    the units it names (the first leads, the others co-handle). A decision naming no unit is
+    registered only; the office assigns it later. Handed off again, the item already made
+    is returned."""
+    origin_ref = f"gatherings.decision:{decision.decision_id}"
+    congress = Congress.objects.get(pk=decision.congress_id)
+    order = list(decision.unit_ids)
+    units = sorted(
+        Organisation.objects.filter(congress=congress, pk__in=order),
+        key=lambda u: order.index(u.pk),
+    )
+    today = _today()
+    with transaction.atomic():
+        existing = Item.objects.filter(congress=congress, origin_ref=origin_ref).first()
+        if existing is not None:
+            return existing
+        item = item_submit(
+            congress=congress,
+            kind=Kind.IMPLEMENTATION,
+            title=decision.title,
+            content=decision.text,
+            submitted_on=min(decision.decided_on, today),
+            deputies=[],
+            by=by,
+        )
+        item.origin_ref = origin_ref
+        _save(item, by, ["origin_ref"])
+        item = item_register(item=item, by=by, on=today)
+        if units:
+            item_assign(item=item, lead_unit=units[0], co_units=units[1:], by=by, on=today)
+            item.refresh_from_db()
+        return item
+
+
 # --- the calendar changed ----------------------------------------------------------------------
 
 
