@@ -6,6 +6,7 @@ without splitting a UTF-8 character, TEXT values escaped, times in UTC."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -151,20 +152,45 @@ def personal_calendar(user: Any) -> str:
     return render(str(getattr(user, "person", None) or user), gatherings, tasks)
 
 
+def hash_secret(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def feed_of(user: Any) -> CalendarFeed | None:
+    """The user's feed, if they made one (a read never makes one)."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def feed_issue(*, user: Any) -> tuple[CalendarFeed, str]:
+    """Make the user's feed, or give it a new secret (the old address stops working at
+    once). Returns the feed and the raw secret, which is not kept: show it now."""
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+        if feed is None:
+            feed = CalendarFeed(user=user, congress_id=user.congress_id)
+        feed.token_hash = hash_secret(raw)
+        feed._history_user = user  # type: ignore[attr-defined]
+        feed.save()
+    return feed, raw
+
+
+def feed_revoke(*, user: Any) -> tuple[CalendarFeed, str]:
+    """A new secret: the old address stops working at once."""
+    return feed_issue(user=user)
+
+
 def feed_for(user: Any) -> CalendarFeed:
-    feed = CalendarFeed.objects.filter(user=user).first()
-    if feed is None:
-        feed = CalendarFeed.objects.create(
-            user=user, congress_id=user.congress_id, token=secrets.token_urlsafe(32)
-        )
+    """For tests and scripts: the user's feed with a fresh secret, the raw secret on
+    ``feed.token`` (not stored; the previous secret stops working)."""
+    feed, raw = feed_issue(user=user)
+    feed.token = raw  # type: ignore[attr-defined]
     return feed
 
 
-def feed_revoke(*, user: Any) -> CalendarFeed:
-    """A new secret: the old address stops working at once."""
-    with transaction.atomic():
-        feed = feed_for(user)
-        feed.token = secrets.token_urlsafe(32)
-        feed._history_user = user  # type: ignore[attr-defined]
-        feed.save(update_fields=["token"])
-        return feed
+def feed_by_secret(raw: str) -> CalendarFeed | None:
+    """The active user's feed whose secret is ``raw``; None for a wrong one."""
+    row = CalendarFeed.objects.select_related("user").filter(token_hash=hash_secret(raw)).first()
+    if row is None or not row.user.is_active:
+        return None
+    return row

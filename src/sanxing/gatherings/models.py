@@ -491,7 +491,9 @@ class ChecklistTask(SoftDeleteModel):
 
 
 class CalendarFeed(models.Model):
-    """A personal iCalendar feed: the secret token in the URL; revoking issues a new one."""
+    """A personal iCalendar feed. Only the sha256 of the secret in its URL is kept (like the
+    API's tokens), and not even that in the history: the address is shown once, when it is
+    made; making a new one stops the old one."""
 
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
     user = models.OneToOneField(
@@ -500,16 +502,16 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="gathering_feed",
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["token_hash"])
 
     class Meta:
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.token[:6]}…"
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
 
 
 # --- follow-up (跟蹤服務) -------------------------------------------------------------------

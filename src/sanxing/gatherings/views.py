@@ -23,7 +23,6 @@ from sanxing.gatherings.kinds import THRESHOLDS
 from sanxing.gatherings.models import (
     AgendaItem,
     Attendance,
-    CalendarFeed,
     Gathering,
     LeaveRequest,
     RosterEntry,
@@ -616,34 +615,42 @@ def checklist_task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_calendar(request: HttpRequest) -> HttpResponse:
+    """Meetings and tasks ahead, and the personal feed. A GET writes nothing; a POST makes the
+    feed (or a new address for it) and shows the secret address this once."""
+    feed_url = ""
     if request.method == "POST":
-        ical.feed_revoke(user=request.user)
+        had_one = ical.feed_of(request.user) is not None
+        _feed, raw = ical.feed_issue(user=request.user)
+        feed_url = request.build_absolute_uri(reverse("gatherings:feed", args=[raw]))
         messages.success(
             request,
-            _("A new address is made. The old one no longer works: subscribe again with this one."),
+            _("A new address is made. The old one no longer works: subscribe again with this one.")
+            if had_one
+            else _("Your calendar address is made. Copy it now: it is shown only once."),
         )
-        return redirect("gatherings:my_calendar")
-    feed = ical.feed_for(request.user)
-    url = request.build_absolute_uri(reverse("gatherings:feed", args=[feed.token]))
-    return render(
+    response = render(
         request,
         "gatherings/my_calendar.html",
         {
-            "feed_url": url,
-            "webcal_url": "webcal://" + url.split("://", 1)[-1],
+            "has_feed": ical.feed_of(request.user) is not None,
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[-1] if feed_url else "",
             "gatherings": selectors.my_gatherings_ahead(
                 request.user, timezone.localdate(), days=366
             ).order_by("starts_at")[:50],
             "tasks": selectors.my_open_tasks(request.user).order_by("due_on")[:50],
         },
     )
+    if feed_url:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The personal feed: the secret in the URL is the only credential (phone calendars
-    cannot sign in)."""
-    row = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if row is None or not row.user.is_active:
+    cannot sign in); only its hash is stored."""
+    row = ical.feed_by_secret(token)
+    if row is None:
         raise Http404
     response = HttpResponse(
         ical.personal_calendar(row.user), content_type="text/calendar; charset=utf-8"

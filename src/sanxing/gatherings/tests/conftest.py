@@ -117,3 +117,14 @@ def no_decision_sink():
     handoff._decision_sinks.clear()
     yield handoff
     handoff._decision_sinks[:] = saved
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The in-memory caches of one process share their store: counters of wrong check-in
+    codes from one test must not block the next one (whose meeting may have the same id)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -120,8 +120,8 @@ def test_personal_feed_by_secret_url_and_revocable(meeting: Meeting):
     c.force_login(w.member)
     page = c.get(reverse("gatherings:my_calendar"))
     assert page.status_code == 200
-    feed = ical.feed_for(w.member)
-    url = reverse("gatherings:feed", args=[feed.token])
+    _feed, raw = ical.feed_issue(user=w.member)
+    url = reverse("gatherings:feed", args=[raw])
     anonymous = Client()
     response = anonymous.get(url)
     assert response.status_code == 200
@@ -144,8 +144,8 @@ def test_personal_feed_by_secret_url_and_revocable(meeting: Meeting):
     assert anonymous.get(url).status_code == 404
     assert anonymous.get(reverse("gatherings:feed", args=["nonsense"])).status_code == 404
     # the outsider's feed has nothing of this meeting
-    outsider_feed = ical.feed_for(w.outsider)
-    body = anonymous.get(reverse("gatherings:feed", args=[outsider_feed.token])).content.decode()
+    _outsider_feed, outsider_raw = ical.feed_issue(user=w.outsider)
+    body = anonymous.get(reverse("gatherings:feed", args=[outsider_raw])).content.decode()
     assert parse(body) == [] and independent(body) == []
 
 

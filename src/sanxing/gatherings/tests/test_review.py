@@ -137,3 +137,39 @@ def test_a_double_click_on_a_checklist_task_does_not_undo_it(meeting: Meeting):
     services.checklist_task_done(task=stale, done=True, by=w.clerk)
     stale.refresh_from_db()
     assert stale.done_at is not None
+
+
+def test_the_feed_secret_is_stored_hashed_shown_once_and_made_on_a_post(meeting: Meeting):
+    import hashlib
+
+    from sanxing.gatherings.models import CalendarFeed
+
+    w = meeting.world
+    c = client_for(w.member)
+    url = reverse("gatherings:my_calendar")
+    page = c.get(url)
+    assert page.status_code == 200 and not CalendarFeed.objects.exists()  # a GET writes nothing
+    assert 'id="feed-create"' in page.content.decode()
+    made = c.post(url)
+    assert made.status_code == 200 and made["Cache-Control"] == "no-store"
+    feed_url = made.context["feed_url"]
+    raw = feed_url.rsplit("/", 1)[-1].removesuffix(".ics")
+    feed = CalendarFeed.objects.get(user=w.member)
+    assert feed.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw not in str(list(CalendarFeed.objects.values()))
+    history = list(feed.history.values())
+    assert history and all(raw not in str(h) and feed.token_hash not in str(h) for h in history)
+    assert Client().get(feed_url).status_code == 200
+    # shown once: the next GET no longer has it
+    again = c.get(url).content.decode()
+    assert raw not in again and 'id="feed-reset"' in again
+    # a new address stops the old one
+    renewed = c.post(url)
+    new_url = renewed.context["feed_url"]
+    assert new_url != feed_url
+    assert Client().get(feed_url).status_code == 404
+    assert Client().get(new_url).status_code == 200
+    assert CalendarFeed.objects.count() == 1
+    # the outsider is refused nothing here (their own page) but sees no other feed
+    other = client_for(w.outsider).get(url)
+    assert other.status_code == 200 and "feed-create" in other.content.decode()
