@@ -42,6 +42,7 @@ from sanxing.api.api import api
 from sanxing.api.services import token_issue
 from sanxing.casework import services as casework
 from sanxing.casework.kinds import Kind
+from sanxing.casework.models import UnitSetting
 from sanxing.gatherings import ical
 from sanxing.gatherings import services as gatherings
 from sanxing.gatherings.kinds import COMMITTEE_MEETING
@@ -159,6 +160,15 @@ def build_records(world: World) -> Records:
     )
     item = casework.item_register(item=item, by=w.clerk, on=on)
     assignment = casework.item_assign(item=item, lead_unit=w.unit, by=w.clerk, on=on)[0]
+    # A reply awaiting the head of the unit (casework/replies/<pk>/approve|send_back/).
+    UnitSetting.objects.create(congress=w.congress, unit=w.unit, reply_needs_approval=True)
+    reply = casework.reply_submit(
+        assignment=assignment,
+        text="SWEEP-ITEM 已增加學位。",
+        reply_class="A",
+        signed_by="局長",
+        by=w.handler,
+    )
     letter = casework.letter_receive(
         congress=w.congress,
         channel="letter",
@@ -227,6 +237,7 @@ def build_records(world: World) -> Records:
         ids={
             "item": item.pk,
             "assignment": assignment.pk,
+            "reply": reply.pk,
             "letter": letter.pk,
             "gathering": meeting.pk,
             "public_gathering": public.pk,
@@ -279,6 +290,7 @@ PK_OWNERS = [
     ("calendar/overrides/", "override"),
     ("casework/items/", "item"),
     ("casework/assignments/", "assignment"),
+    ("casework/replies/", "reply"),
     ("gatherings/items/", "agenda"),
     ("gatherings/leave/", "leave"),
     ("gatherings/tasks/", "task"),
@@ -301,6 +313,9 @@ ACTIONS = {
         "extend",
         "request_review",
         "decide_review",
+        "request_re_review",
+        "hearing",
+        "decide_re_review",
     ],
     "casework/assignments/": [
         "reply",
@@ -311,6 +326,7 @@ ACTIONS = {
         "approve_return",
         "refuse_return",
     ],
+    "casework/replies/": ["approve", "send_back"],
     "gatherings/": ["roster", "checklist", "notify", "publish", "held", "cancelled", "planned"],
 }
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -436,7 +452,9 @@ def test_the_outsider_gets_nothing_of_anybody_else(route: str, records: Records)
 
 
 CASEWORK_OBJECT_ROUTES = [
-    r for r in page_routes() if r.startswith(("casework/items/", "casework/assignments/"))
+    r
+    for r in page_routes()
+    if r.startswith(("casework/items/", "casework/assignments/", "casework/replies/"))
 ]
 
 
@@ -452,6 +470,34 @@ def test_another_units_handler_gets_404_on_an_item_not_theirs(route: str, record
                 continue  # a POST-only page: the GET never reaches the lookup
             if response.status_code != 404 or leaked(response):
                 problems.append(f"{describe(method, url, response)} {leaked(response)}")
+    assert not problems, "\n".join(problems)
+
+
+# Casework pages for the office alone: a unit's handler, a deputy or a committee member who
+# may open the item itself is still refused (404) here.
+CASEWORK_OFFICE_ONLY = ["casework/assign/", "casework/items/<int:pk>/personal-data/"]
+
+
+@pytest.mark.parametrize("route", CASEWORK_OFFICE_ONLY)
+@pytest.mark.parametrize("persona", ["handler", "other_handler", "deputy", "member", "director"])
+def test_casework_office_pages_refuse_everyone_else(route: str, persona: str, records: Records):
+    assert route in page_routes()
+    client = Client()
+    client.force_login(getattr(records.world, persona))
+    problems = []
+    for pk_of in ("item", "letter"):
+        ids = {**records.ids, "item": records.ids[pk_of]}
+        for url in fill(route, ids):
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                if response.status_code == 405 and method == "get":
+                    continue  # POST only
+                if not refused(response) or leaked(response):
+                    problems.append(f"{describe(method, url, response)} {leaked(response)}")
+    client.force_login(records.world.clerk)  # and the office does get them
+    for url in fill(route, {**records.ids, "item": records.ids["letter"]}):
+        method = "post" if "personal-data" in route else "get"
+        assert getattr(client, method)(url).status_code == 200, url
     assert not problems, "\n".join(problems)
 
 
@@ -564,6 +610,7 @@ def api_operations() -> list[tuple[str, str]]:
 API_PARAMS = {
     "item_id": "item",
     "assignment_id": "assignment",
+    "reply_id": "reply",
     "person_id": "person",
     "organisation_id": "organisation",
     "notice_id": "notice",
