@@ -74,6 +74,10 @@ INSPECTED_LAWS = (
 LEAVE_REASONS = ("因公出差", "參加上級會議", "病假", "出國訪問", "家中有事")
 
 
+def timezone_date(value: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    return value.astimezone(tz).date()
+
+
 def cn(n: int) -> str:
     """1 → 一, 10 → 十, 23 → 二十三, 30 → 三十 (enough for sittings)."""
     if n < 10:
@@ -285,13 +289,20 @@ class GatheringsDemo:
         first_year = max(self.term.starts_on.year, today.year - self.ctx.scale + 1)
         counts = {"meetings": 0, "votes": 0}
         last_past_committee: Gathering | None = None
+        extraordinary_sitting = 1
         for year in range(first_year, today.year + 1):
             offset = year - self.term.starts_on.year
             self.congress_session(year, offset + 1)
             for i, month in enumerate((2, 4, 6, 8, 10, 12)):
-                sitting = offset * 6 + i + 1
                 day = self.weekday_on_or_after(dt.date(year, month, 24))
-                self.directors_meeting(day, sitting)
+                # Sittings run by date: today's extraordinary meeting takes the number after
+                # the regular meetings held before it, the later ones move up by one.
+                sitting = offset * 6 + i + 1
+                if day > today:
+                    sitting += 1
+                else:
+                    extraordinary_sitting = sitting + 1
+                self.directors_meeting(day, offset * 6 + i + 1, sitting)
                 g = self.committee_meeting(day, sitting, close_case=False)
                 if g.ends_at < self.now:
                     last_past_committee = g
@@ -299,7 +310,8 @@ class GatheringsDemo:
             self.activities(year)
         if last_past_committee is not None:
             self.close_case(last_past_committee)
-        self.no_quorum_today(today)
+            self.follow_up(last_past_committee)
+        self.no_quorum_today(today, extraordinary_sitting)
         self.ctx.shared["gatherings"] = {
             "failed_for_all_members": [v.pk for v in self.votes_failed_for_all_members]
         }
@@ -340,6 +352,9 @@ class GatheringsDemo:
             self.item(g, "聽取和審議示範市中級人民法院工作報告", AgendaItem.Kind.REPORT),
             self.item(g, "聽取和審議示範市人民檢察院工作報告", AgendaItem.Kind.REPORT),
         ]
+        self.session_items(g, year)
+        if year == self.ctx.today.year:
+            self.session_logistics(g)
         if g.ends_at >= self.now:
             return
         present = self.attend(
@@ -358,7 +373,7 @@ class GatheringsDemo:
         services.gathering_set_status(gathering=g, status=Gathering.Status.HELD, by=self.clerk)
         services.gathering_publish_results(gathering=g, by=self.clerk)
 
-    def directors_meeting(self, committee_day: dt.date, sitting: int) -> None:
+    def directors_meeting(self, committee_day: dt.date, sitting: int, committee: int) -> None:
         day = committee_day - dt.timedelta(days=7)
         title = f"示範市{self.term.name}人大常委會第{cn(sitting)}次主任會議"
         g = self.plan(
@@ -369,12 +384,12 @@ class GatheringsDemo:
             "常委會第一會議室",
             sitting,
         )
-        item = self.item(g, f"研究常委會第{cn(sitting)}次會議議程草案", AgendaItem.Kind.OTHER)
+        item = self.item(g, f"研究常委會第{cn(committee)}次會議議程草案", AgendaItem.Kind.OTHER)
         self.item(g, "研究代表議案的處理意見", AgendaItem.Kind.OTHER)
         if g.ends_at >= self.now:
             return
         present = self.attend(g, leave=self.rng.choice((0, 0, 1)), absent=0)
-        self.vote(item, f"通過常委會第{cn(sitting)}次會議議程草案", present, minutes=20)
+        self.vote(item, f"通過常委會第{cn(committee)}次會議議程草案", present, minutes=20)
         services.gathering_set_status(gathering=g, status=Gathering.Status.HELD, by=self.clerk)
 
     def committee_meeting(self, day: dt.date, sitting: int, *, close_case: bool) -> Gathering:
@@ -465,6 +480,240 @@ class GatheringsDemo:
             self.attend(g, leave=0, absent=0)
             services.gathering_set_status(gathering=g, status=Gathering.Status.HELD, by=self.clerk)
 
+    # -- the session's agenda and logistics ------------------------------------------------
+
+    SESSION_REGULATIONS = 6
+    ELECTIONS = (
+        "選舉示範市人民代表大會常務委員會副主任",
+        "選舉示範市人民代表大會常務委員會委員",
+        "選舉示範市人民政府副市長",
+        "選舉示範市監察委員會主任",
+        "選舉示範市中級人民法院院長",
+        "選舉示範市人民檢察院檢察長",
+    )
+    RESOLUTIONS = (
+        "關於示範市人民政府工作報告的決議",
+        "關於國民經濟和社會發展計劃的決議",
+        "關於財政預算的決議",
+        "關於示範市人大常委會工作報告的決議",
+        "關於示範市中級人民法院工作報告的決議",
+        "關於示範市人民檢察院工作報告的決議",
+        "關於設立示範市人民代表大會專門委員會的決定",
+        "關於代表議案處理意見的決議",
+        "關於示範市國民經濟和社會發展規劃綱要中期評估的決議",
+        "關於批准示範市人民代表大會常務委員會立法規劃的決議",
+        "關於接受代表辭去職務請求的決定",
+        "本次會議選舉辦法",
+    )
+
+    def session_items(self, g: Gathering, year: int) -> None:
+        """The rest of the session's thirty items: draft regulations, elections and
+        resolutions, in one insert (numbered after the six reports)."""
+        start = g.agenda_items.count()
+        regulations = self.rng.sample(REGULATIONS, self.SESSION_REGULATIONS)
+        rows = [
+            (f"審議《示範市{r}條例（草案）》", AgendaItem.Kind.DRAFT_REGULATION, self.directors_org)
+            for r in regulations
+        ]
+        rows += [(t, AgendaItem.Kind.APPOINTMENT, self.directors_org) for t in self.ELECTIONS]
+        rows += [(t, AgendaItem.Kind.OTHER, self.directors_org) for t in self.RESOLUTIONS]
+        state = AgendaItem.State.CONSIDERED if g.ends_at < self.now else AgendaItem.State.APPROVED
+        bulk_create_with_history(
+            [
+                AgendaItem(
+                    congress=self.congress,
+                    gathering=g,
+                    order=start + n + 1,
+                    title=title,
+                    kind=kind,
+                    presenting_body=body,
+                    state=state,
+                )
+                for n, (title, kind, body) in enumerate(rows)
+            ],
+            AgendaItem,
+            default_user=self.clerk,
+            default_change_reason=REASON,
+        )
+
+    def session_logistics(self, g: Gathering) -> None:
+        """The session's rooms, hotel, meals, vehicles and supplies."""
+        from sanxing.gatherings import logistics
+        from sanxing.gatherings.models import Accommodation, DietaryNeed
+
+        hall = logistics.room_add(
+            congress=self.congress,
+            name="示範市人民會堂大禮堂",
+            capacity=600,
+            seats_per_row=30,
+            location="示範市人民會堂一樓",
+            by=self.clerk,
+        )
+        small = logistics.room_add(
+            congress=self.congress,
+            name="示範市人民會堂第一分組會議室",
+            capacity=60,
+            seats_per_row=12,
+            location="示範市人民會堂三樓",
+            by=self.clerk,
+        )
+        logistics.room_book(gathering=g, room=hall, purpose="全體會議", by=self.clerk)
+        first_day = timezone_date(g.starts_at, self.tz)
+        logistics.room_book(
+            gathering=g,
+            room=small,
+            starts_at=self.at(first_day + dt.timedelta(days=1), 9),
+            ends_at=self.at(first_day + dt.timedelta(days=1), 12),
+            purpose="代表團分組審議",
+            by=self.clerk,
+        )
+        voting = list(
+            g.roster.filter(capacity=RosterEntry.Capacity.VOTING_MEMBER)
+            .order_by("person_id")
+            .values_list("person_id", flat=True)
+        )
+        guests = voting[: min(60, len(voting))]
+        last_day = timezone_date(g.ends_at, self.tz)
+        bulk_create_with_history(
+            [
+                Accommodation(
+                    congress=self.congress,
+                    gathering=g,
+                    person_id=pid,
+                    hotel="示範市會議中心賓館",
+                    check_in_on=first_day - dt.timedelta(days=1),
+                    check_out_on=last_day + dt.timedelta(days=1),
+                    room_number=f"{8 + n // 30}{n % 30 + 1:02d}",
+                )
+                for n, pid in enumerate(guests)
+            ],
+            Accommodation,
+            default_user=self.clerk,
+            default_change_reason=REASON,
+        )
+        day = first_day
+        while day <= last_day:
+            for kind in ("breakfast", "lunch", "dinner"):
+                logistics.meal_add(
+                    gathering=g, day=day, kind=kind, place="會議中心餐廳", extra=12, by=self.clerk
+                )
+            day += dt.timedelta(days=1)
+        needs = ("halal", "vegetarian", "vegetarian", "no_pork", "allergy")
+        bulk_create_with_history(
+            [
+                DietaryNeed(congress=self.congress, gathering=g, person_id=pid, need=need)
+                for pid, need in zip(voting[60:65], needs, strict=False)
+            ],
+            DietaryNeed,
+            default_user=self.clerk,
+            default_change_reason=REASON,
+        )
+        bus = logistics.vehicle_add(
+            gathering=g, plate="示A·12345", seats=45, driver="王師傅", by=self.clerk
+        )
+        logistics.vehicle_add(
+            gathering=g, plate="示A·23456", seats=7, driver="李師傅", by=self.clerk
+        )
+        from sanxing.people.models import Person
+
+        for pid in guests[:3]:
+            logistics.pick_up_add(
+                gathering=g,
+                vehicle=bus,
+                person=Person.objects.get(pk=pid),
+                at=self.at(first_day - dt.timedelta(days=1), 15),
+                from_place="示範市高鐵站",
+                to_place="示範市會議中心賓館",
+                by=self.clerk,
+            )
+        for title, kind, quantity in (
+            ("代表證", "supply", len(voting)),
+            ("會議文件袋", "purchase", len(voting) + 50),
+            ("表決器", "supply", len(voting)),
+            ("桌籤", "supply", len(voting)),
+            ("礦泉水（箱）", "purchase", 80),
+            ("應急藥箱", "supply", 4),
+        ):
+            logistics.supply_add(
+                gathering=g, title=title, kind=kind, quantity=quantity, by=self.clerk
+            )
+
+    # -- follow-up of a committee meeting ---------------------------------------------------
+
+    def follow_up(self, g: Gathering) -> None:
+        """Minutes, decisions, remarks on a report and the review opinion compiled from them."""
+        from sanxing.core.errors import BusinessError
+        from sanxing.gatherings import followup
+
+        items = list(g.agenda_items.order_by("order"))
+        report = next((i for i in items if i.kind == AgendaItem.Kind.REPORT), None)
+        regulation = next((i for i in items if i.kind == AgendaItem.Kind.DRAFT_REGULATION), None)
+        minutes = followup.minutes_save(
+            gathering=g,
+            text="\n".join(
+                [f"{g.title}紀要", ""]
+                + [f"{n}. {i.title}：會議進行了審議。" for n, i in enumerate(items, 1)]
+            ),
+            by=self.clerk,
+        )
+        followup.minutes_approve(minutes=minutes, by=self.clerk)
+        units = [u for u in self.ctx.shared.get("units", []) if u.congress_id == g.congress_id]
+        lead = units[1:3] or ([self.government] if self.government else [])
+        try:
+            if regulation is not None:
+                followup.decision_record(
+                    gathering=g,
+                    agenda_item=regulation,
+                    text=f"會議決定，{regulation.title.removeprefix('審議')}經修改後提請下次會議表決。",
+                    units=lead,
+                    by=self.clerk,
+                )
+            followup.decision_record(
+                gathering=g,
+                kind="resolution",
+                text="會議要求市人民政府及有關部門認真研究處理常委會組成人員的審議意見。",
+                units=lead,
+                by=self.clerk,
+            )
+        except BusinessError as exc:  # no implementation engine to receive them
+            self.ctx.log(f"    decisions not handed off: {exc.message}")
+        if report is None:
+            return
+        speakers = list(
+            g.attendances.filter(status__in=Attendance.IN_ROOM)
+            .select_related("person")
+            .order_by("person_id")[:4]
+        )
+        texts = (
+            "建議進一步加大財政投入，補齊短板。",
+            "報告對存在問題分析不夠深入，建議細化整改措施和時間表。",
+            "要加強部門協同，建立長效機制。",
+            "建議將群眾滿意度納入考核指標。",
+        )
+        remarks = [
+            followup.remark_add(
+                item=report,
+                person=a.person,
+                text=text,
+                at=g.starts_at + dt.timedelta(minutes=30 + 5 * n),
+                by=self.clerk,
+            )
+            for n, (a, text) in enumerate(zip(speakers, texts, strict=False))
+        ]
+        if not remarks or not lead:
+            return
+        try:
+            followup.review_opinion_compile(
+                item=report,
+                title=f"常委會組成人員對{report.title.removeprefix('聽取和審議')}的審議意見",
+                units=lead,
+                remarks=remarks,
+                preface="現將常委會組成人員的審議意見整理如下，請研究處理。",
+                by=self.clerk,
+            )
+        except BusinessError as exc:  # no engine receives review opinions
+            self.ctx.log(f"    review opinion not handed off: {exc.message}")
+
     # -- the close cases -----------------------------------------------------------------
 
     def close_case(self, g: Gathering) -> None:
@@ -511,15 +760,9 @@ class GatheringsDemo:
             f"{vote.required} of {vote.body_size} needed → fail"
         )
 
-    def no_quorum_today(self, today: dt.date) -> None:
-        """An extraordinary committee meeting today, where too few members came."""
-        last = (
-            Gathering.objects.filter(congress=self.congress, term=self.term, kind=COMMITTEE_MEETING)
-            .order_by("-sitting")
-            .values_list("sitting", flat=True)
-            .first()
-        ) or 0
-        sitting = last + 1
+    def no_quorum_today(self, today: dt.date, sitting: int) -> None:
+        """An extraordinary committee meeting today, where too few members came; its sitting
+        number follows the regular meetings held before today."""
         title = f"示範市{self.term.name}人大常委會第{cn(sitting)}次會議（臨時）"
         starts = self.at(today, 9)
         g = services.gathering_plan(

@@ -46,3 +46,24 @@ def test_demo_has_the_meetings_and_the_close_cases():
     assert not state.met
     assert today.votes.get().closed_at is None
     assert today.leave_requests.count() == 8
+    # sittings run by date: today's extraordinary meeting before December's regular one
+    sittings = list(
+        committee.filter(term=ctx.term).order_by("starts_at").values_list("sitting", flat=True)
+    )
+    assert sittings == sorted(sittings) and len(set(sittings)) == len(sittings)
+    december = committee.get(starts_at__year=2026, starts_at__month=12)
+    assert today.sitting + 1 == december.sitting
+    assert f"第{demo.cn(today.sitting)}次" in today.title
+    assert f"第{demo.cn(december.sitting)}次" in december.title
+    # the session: thirty items of every kind, and its logistics
+    assert session.agenda_items.count() == 30
+    kinds = set(session.agenda_items.values_list("kind", flat=True))
+    assert {"report", "draft_regulation", "appointment", "other"} <= kinds
+    assert session.room_bookings.count() == 2 and session.accommodations.count() == 60
+    assert session.meals.count() == 9 and session.vehicles.count() == 2
+    assert session.supplies.count() == 6 and session.dietary_needs.exists()
+    # a committee meeting with its follow-up
+    held = committee.filter(minutes__approved_at__isnull=False).get()
+    assert held.decisions.count() == 2
+    report = held.agenda_items.filter(remarks__isnull=False).distinct().get()
+    assert report.remarks.count() == 4 and report.review_opinions.count() == 1
