@@ -26,9 +26,11 @@ from sanxing.casework.models import (
     Evaluation,
     Item,
     ItemOriginator,
+    Mailbox,
     Reply,
     SupervisionLog,
     TimelineEvent,
+    UnitSetting,
 )
 from sanxing.casework.services import (
     TRACKING_ALPHABET,
@@ -209,11 +211,28 @@ class Builder:
             for _n in range(LETTERS_PER_YEAR):
                 self.letter(self.today - dt.timedelta(days=365 * k) - self.days(0, 364))
         self.flush()
+        self.mailbox_and_approval(own_unit)
         from sanxing.casework.search import ensure_search_index
 
         ensure_search_index()  # the full-text index, filled from the rows when it is new
         counts = {kind: sum(1 for i in self.items if i.kind == kind) for kind in kinds.SPECS}
         self.ctx.log("    casework: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+    def mailbox_and_approval(self, own_unit: Organisation | None) -> None:
+        """The director's published mailbox (mail to it becomes a letter through ``sanxing
+        mailin``) and one unit whose replies wait for its head's approval: the handler
+        persona's unit, so the demo handler meets it."""
+        director = self.ctx.accounts.get("director")
+        person = getattr(director, "person", None)
+        if person is not None:
+            Mailbox.objects.get_or_create(
+                address=f"director@{self.congress.code}.example.gov.cn".lower(),
+                defaults={"congress": self.congress, "owner": person},
+            )
+        unit = own_unit or self.units[0]
+        UnitSetting.objects.update_or_create(
+            unit=unit, defaults={"congress": self.congress, "reply_needs_approval": True}
+        )
 
     def suggestion(self, session: dt.date, n: int, own_unit: Organisation | None) -> None:
         rng = self.rng

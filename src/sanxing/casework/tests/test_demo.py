@@ -44,3 +44,22 @@ def test_demo_builds_a_believable_year():
     assert total.counts["assigned"] > 800
     assert 0.5 < (total.on_time_rate or 0) < 1
     assert total.counts["open_overdue"] > 0 and total.counts["unsatisfied"] > 0
+    # The director's published mailbox, and one unit (the handler's) whose replies wait for
+    # its head's approval.
+    from sanxing.casework.models import Mailbox, TimelineEvent, UnitSetting
+
+    director = ctx.accounts["director"].person
+    assert Mailbox.objects.get(congress=ctx.congress, owner=director).active
+    handler_units = set(
+        ctx.accounts["handler"]
+        .person.roles.filter(kind="handler")
+        .values_list("organisation_id", flat=True)
+    )
+    approving = UnitSetting.objects.filter(reply_needs_approval=True)
+    assert approving.count() == 1 and approving.get().unit_id in handler_units
+    # Timeline times fall in office hours in the congress's own time zone.
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(ctx.congress.time_zone)
+    hours = {e.at.astimezone(zone).hour for e in TimelineEvent.objects.all()[:500]}
+    assert hours and hours <= set(range(9, 18))
