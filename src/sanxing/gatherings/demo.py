@@ -310,10 +310,11 @@ class GatheringsDemo:
             self.activities(year)
         if last_past_committee is not None:
             self.close_case(last_past_committee)
-            self.follow_up(last_past_committee)
         self.no_quorum_today(today, extraordinary_sitting)
         self.ctx.shared["gatherings"] = {
-            "failed_for_all_members": [v.pk for v in self.votes_failed_for_all_members]
+            "failed_for_all_members": [v.pk for v in self.votes_failed_for_all_members],
+            # its minutes, decisions and review opinion come after casework's demo (below)
+            "follow_up": last_past_committee.pk if last_past_committee else None,
         }
         self.ctx.log(
             f"    {Gathering.objects.filter(congress=self.congress).count()} gatherings, "
@@ -794,3 +795,12 @@ class GatheringsDemo:
 @register("gatherings", order=30)
 def build(ctx: DemoContext) -> None:
     GatheringsDemo(ctx).build()
+
+
+@register("gatherings-follow-up", order=60)
+def build_follow_up(ctx: DemoContext) -> None:
+    """After casework's demo (order 50), so the decisions and the review opinion handed to it
+    are numbered after its own items."""
+    pk = ctx.shared.get("gatherings", {}).get("follow_up")
+    if pk is not None:
+        GatheringsDemo(ctx).follow_up(Gathering.objects.get(pk=pk))

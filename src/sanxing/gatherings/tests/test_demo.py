@@ -30,6 +30,7 @@ def test_demo_has_the_meetings_and_the_close_cases():
     people_demo.build(ctx)
     ctx = dataclasses.replace(ctx, rng=random.Random("1:gatherings"))
     demo.build(ctx)
+    demo.build_follow_up(ctx)
     gatherings = Gathering.objects.filter(congress=ctx.congress)
     committee = gatherings.filter(kind="committee_meeting")
     assert committee.filter(starts_at__year=2026).count() == 7  # six plus today's extraordinary
