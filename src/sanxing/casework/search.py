@@ -30,7 +30,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, F, Lookup, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.safestring import SafeString, mark_safe
 
 from sanxing.casework.access import items_visible_to
@@ -160,6 +160,22 @@ def _on_post_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) 
     install_search_index(using)
 
 
+def _on_pre_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    """SQLite alters a table by copying it under a new name: the triggers naming
+    casework_reply or casework_item would break that. Drop them before casework's migrations;
+    post_migrate puts them back and refills the index."""
+    if getattr(sender, "label", None) != "casework":
+        return
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{name}")
+    _installed.discard(_key(using))
+
+
+pre_migrate.connect(_on_pre_migrate, dispatch_uid="sanxing.casework.search.pre_migrate")
 post_migrate.connect(_on_post_migrate, dispatch_uid="sanxing.casework.search.post_migrate")
 
 

@@ -11,9 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
-    Avg,
-    Count,
     Exists,
     F,
     OuterRef,
@@ -318,34 +317,95 @@ class UnitRates:
         }
 
 
+def _count_sql(kind: str, as_of: Any) -> tuple[str, list[Any]]:
+    """The measures of ``_measures`` as ``SUM(CASE …)`` over the columns of ``_annotated``
+    (the same meaning, NULLs included), in the order of ``COUNTS``, with their parameters."""
+    spec = spec_for(kind)
+    replied = "r_stop IS NOT NULL"
+
+    def within(classes: Any) -> tuple[str, list[Any]]:
+        values = [str(c) for c in classes]
+        if not values:
+            return "1 = 0", []
+        return f"r_class IN ({', '.join(['%s'] * len(values))})", values
+
+    class_a, a_params = within(spec.resolved_classes)
+    class_b, b_params = within(spec.planned_classes)
+    clauses: dict[str, tuple[str, list[Any]]] = {
+        "assigned": ("1 = 1", []),
+        "replied": (replied, []),
+        "closed_on_time": (f"{replied} AND r_stop <= r_due", []),
+        "closed_late": (f"{replied} AND r_stop > r_due", []),
+        "open_overdue": ("r_stop IS NULL AND r_due < %s", [as_of]),
+        "class_a": (f"{replied} AND {class_a}", a_params),
+        "class_b": (f"{replied} AND {class_b}", b_params),
+        "class_c": (f"{replied} AND r_class = %s", ["C"]),
+        "class_d": (f"{replied} AND r_class = %s", ["D"]),
+        "evaluated": ("e_value IS NOT NULL", []),
+        "satisfied": ("e_value = %s", [str(EvaluationValue.SATISFIED)]),
+        "basically_satisfied": ("e_value = %s", [str(EvaluationValue.BASICALLY_SATISFIED)]),
+        "unsatisfied": ("e_value = %s", [str(EvaluationValue.UNSATISFIED)]),
+        "forms_not_returned": (f"{replied} AND e_value IS NULL AND form_overdue", []),
+    }
+    sql = ", ".join(f"SUM(CASE WHEN {clauses[name][0]} THEN 1 ELSE 0 END)" for name in COUNTS)
+    return sql, [p for name in COUNTS for p in clauses[name][1]]
+
+
+def _materialized(connection: Any) -> str:
+    """Keep the CTE a CTE: inlined, its correlated subqueries would run once per measure."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return "MATERIALIZED " if sqlite3.sqlite_version_info >= (3, 35) else ""
+    return "MATERIALIZED " if connection.vendor == "postgresql" else ""
+
+
 def rates(q: RateQuery) -> list[UnitRates]:
     """One row per lead unit, and a last row for all units together (unit_id None).
-    Two queries, however many items."""
-    qs = _annotated(q)
-    aggregates: dict[str, Any] = {
-        name: Count("pk", filter=_measure_q(q.kind, name, q.as_of)) for name in COUNTS
-    }
-    aggregates["avg_days"] = Avg("r_days")
-    rows = list(
-        qs.values("unit_id", "unit__name").annotate(**aggregates).order_by("unit__name", "unit_id")
+
+    One query, however many items: the annotated lead assignments (``_annotated``: each
+    correlated subquery runs once per assignment) are materialised as a CTE and grouped by
+    unit with a conditional SUM per measure; the total row is the sum of the unit rows."""
+    inner = _annotated(q).annotate(u_name=F("unit__name"))
+    inner = inner.values(
+        "unit_id", "u_name", "r_due", "r_stop", "r_days", "r_class", "e_value", "form_overdue"
     )
-    total = qs.aggregate(**aggregates)
-    result = []
-    for row in rows:
+    connection = connections[inner.db]
+    inner_sql, inner_params = inner.query.get_compiler(connection=connection).as_sql()
+    counts_sql, counts_params = _count_sql(q.kind, connection.ops.adapt_datefield_value(q.as_of))
+    sql = (
+        f"WITH a AS {_materialized(connection)}({inner_sql}) "
+        f"SELECT unit_id, u_name, {counts_sql}, SUM(r_days), COUNT(r_days) FROM a "
+        "GROUP BY unit_id, u_name ORDER BY u_name, unit_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*inner_params, *counts_params])
+        fetched = cursor.fetchall()
+    result: list[UnitRates] = []
+    totals = dict.fromkeys(COUNTS, 0)
+    days_sum, days_count = 0.0, 0
+    n = len(COUNTS)
+    for row in fetched:
+        counts = dict(zip(COUNTS, (int(v or 0) for v in row[2 : 2 + n]), strict=True))
+        for name, value in counts.items():
+            totals[name] += value
+        row_sum, row_count = float(row[2 + n] or 0), int(row[3 + n] or 0)
+        days_sum += row_sum
+        days_count += row_count
         result.append(
             UnitRates(
-                unit_id=row["unit_id"],
-                unit_name=row["unit__name"],
-                counts={name: row[name] for name in COUNTS},
-                average_days_to_reply=_round(row["avg_days"]),
+                unit_id=row[0],
+                unit_name=row[1],
+                counts=counts,
+                average_days_to_reply=_round(row_sum / row_count) if row_count else None,
             )
         )
     result.append(
         UnitRates(
             unit_id=None,
             unit_name=str(_("All units")),
-            counts={name: total[name] for name in COUNTS},
-            average_days_to_reply=_round(total["avg_days"]),
+            counts=totals,
+            average_days_to_reply=_round(days_sum / days_count) if days_count else None,
         )
     )
     return result
