@@ -366,9 +366,12 @@ def rates(q: RateQuery) -> list[UnitRates]:
     One query, however many items: the annotated lead assignments (``_annotated``: each
     correlated subquery runs once per assignment) are materialised as a CTE and grouped by
     unit with a conditional SUM per measure; the total row is the sum of the unit rows."""
-    inner = _annotated(q).annotate(u_name=F("unit__name"))
-    inner = inner.values(
-        "unit_id", "u_name", "r_due", "r_stop", "r_days", "r_class", "e_value", "form_overdue"
+    inner = (
+        _annotated(q)
+        .annotate(u_name=F("unit__name"))
+        .values(
+            "unit_id", "u_name", "r_due", "r_stop", "r_days", "r_class", "e_value", "form_overdue"
+        )
     )
     connection = connections[inner.db]
     inner_sql, inner_params = inner.query.get_compiler(connection=connection).as_sql()

@@ -171,3 +171,24 @@ def test_rates_command_refuses_a_bad_date(history):
 
     with pytest.raises(CommandError):
         call_command("casework", "rates", "--kind", "suggestion", "--from", "2025-13-01")
+
+
+def test_the_rates_page_in_fixed_queries_with_escaped_links(
+    client, world, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from sanxing.casework.tests.factories import assigned_suggestion
+
+    for n in range(3):
+        assigned_suggestion(world, on=dt.date(2026, 1, 5 + n), title=f"件{n}")
+    client.force_login(world.clerk)
+    url = '/casework/rates/?kind=suggestion&date_from=2026-01-01&date_to=2026-12-31&x="><b>'
+    client.get(url)
+    with django_assert_max_num_queries(7):  # session, user, roles, rates, menu, notices
+        r = client.get(url)
+    body = r.content.decode()
+    assert r.status_code == 200 and '"><b>' not in body
+    assert f'measure=assigned&amp;unit={world.unit.pk}">3</a>' in body
+    assert "<td>0%</td>" in body  # nothing replied on time yet
+    assert 'style="width: 0%"' in body
