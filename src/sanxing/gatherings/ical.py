@@ -42,6 +42,8 @@ def escape(text: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line into pieces of at most 75 octets (RFC 5545 §3.1)."""
+    if len(line) <= 18 or len(line.encode("utf-8")) <= 75:  # most lines: nothing to fold
+        return line
     out: list[str] = []
     current, size, limit = "", 0, 75
     for ch in line:
@@ -67,10 +69,14 @@ def _host() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "sanxing"
 
 
-def _event_lines(g: Gathering, stamp: str) -> list[str]:
+def _event_lines(
+    g: Gathering, stamp: str, host: str | None = None, detail: Any = None
+) -> list[str]:
+    host = host or _host()
+    url = detail(g.pk) if detail else reverse("gatherings:detail", args=[g.pk])
     lines = [
         "BEGIN:VEVENT",
-        f"UID:gathering-{g.pk}@{_host()}",
+        f"UID:gathering-{g.pk}@{host}",
         f"DTSTAMP:{stamp}",
         f"DTSTART:{_utc(g.starts_at)}",
         f"DTEND:{_utc(g.ends_at)}",
@@ -78,13 +84,20 @@ def _event_lines(g: Gathering, stamp: str) -> list[str]:
         f"STATUS:{STATUS.get(g.status, 'CONFIRMED')}",
         f"SEQUENCE:{g.version}",
         f"LAST-MODIFIED:{_utc(g.updated_at)}",
-        f"URL:{settings.SITE_URL}{reverse('gatherings:detail', args=[g.pk])}",
+        f"URL:{settings.SITE_URL}{url}",
         f"CATEGORIES:{escape(str(g.kind_label))}",
     ]
     if g.place:
         lines.append(f"LOCATION:{escape(g.place)}")
     lines.append("END:VEVENT")
     return lines
+
+
+def _url_for(name: str) -> Any:
+    """``pk → path`` for a route with one pk, reversed once per calendar, not per event."""
+    sentinel = 987654321
+    head, tail = reverse(name, args=[sentinel]).split(str(sentinel))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _task_lines(task: ChecklistTask, stamp: str) -> list[str]:
@@ -115,8 +128,9 @@ def render(name: str, gatherings: Iterable[Gathering], tasks: Iterable[Checklist
         f"X-WR-CALNAME:{escape(name)}",
         f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
     ]
+    host, detail = _host(), _url_for("gatherings:detail")
     for g in gatherings:
-        lines.extend(_event_lines(g, stamp))
+        lines.extend(_event_lines(g, stamp, host, detail))
     for task in tasks:
         lines.extend(_task_lines(task, stamp))
     lines.append("END:VCALENDAR")

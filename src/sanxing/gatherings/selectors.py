@@ -142,7 +142,7 @@ TAGS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RosterRow:
     person_id: int
     name: str
@@ -155,32 +155,32 @@ class RosterRow:
 
 def roster_rows(gathering: Gathering, *, person_id: int | None = None) -> list[RosterRow]:
     """The roster with each person's attendance, as light rows (two queries): the session's
-    roster has ~450 deputies, so no model instances are built."""
-    entries = gathering.roster.all()
-    attendances = gathering.attendances.all()
+    roster has ~450 deputies, so no model instances are built, and each label is translated
+    once, not once a row."""
+    entries = RosterEntry.objects.filter(gathering_id=gathering.pk)
+    attendances = Attendance.objects.filter(gathering_id=gathering.pk)
     if person_id is not None:
         entries = entries.filter(person_id=person_id)
         attendances = attendances.filter(person_id=person_id)
     status_of = dict(attendances.values_list("person_id", "status"))
-    capacity_labels = dict(RosterEntry.Capacity.choices)
-    status_labels = dict(Attendance.Status.choices)
-    rows = []
-    for pid, name, capacity in entries.order_by("capacity", "person__name", "pk").values_list(
-        "person_id", "person__name", "capacity"
-    ):
-        status = status_of.get(pid, "")
-        rows.append(
-            RosterRow(
-                person_id=pid,
-                name=name,
-                capacity=capacity,
-                capacity_label=str(capacity_labels.get(capacity, capacity)),
-                status=status,
-                status_label=str(status_labels.get(status, "")) if status else "",
-                tag=TAGS.get(status, ""),
-            )
+    capacity_labels: dict[str, str] = {str(k): str(v) for k, v in RosterEntry.Capacity.choices}
+    status_labels: dict[str, str] = {str(k): str(v) for k, v in Attendance.Status.choices}
+    status_labels[""] = ""
+    return [
+        RosterRow(
+            pid,
+            name,
+            capacity,
+            capacity_labels.get(capacity, capacity),
+            status,
+            status_labels.get(status) or "",
+            TAGS.get(status, ""),
         )
-    return rows
+        for pid, name, capacity in entries.order_by("capacity", "person__name", "pk").values_list(
+            "person_id", "person__name", "capacity"
+        )
+        for status in (status_of.get(pid, ""),)
+    ]
 
 
 def attendance_summary(rows: list[RosterRow]) -> dict[str, int]:

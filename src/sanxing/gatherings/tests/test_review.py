@@ -173,3 +173,59 @@ def test_the_feed_secret_is_stored_hashed_shown_once_and_made_on_a_post(meeting:
     # the outsider is refused nothing here (their own page) but sees no other feed
     other = client_for(w.outsider).get(url)
     assert other.status_code == 200 and "feed-create" in other.content.decode()
+
+
+def test_the_quorum_panel_and_year_export_have_fixed_query_counts(
+    meeting: Meeting, django_assert_num_queries
+):
+    from sanxing.gatherings.tests.conftest import add_members
+
+    w, g = meeting.world, meeting.gathering
+    c = client_for(w.clerk)
+    quorum_url = reverse("gatherings:quorum", args=[g.pk])
+    ics_url = reverse("gatherings:year_ics", args=[2026])
+    c.get(quorum_url)  # warm the session
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small_quorum, small_ics = count(quorum_url), count(ics_url)
+    extra = add_members(w, [f"委員{i}" for i in range(12)])
+    services.roster_build(gathering=g, by=w.clerk)
+    for person in extra[:7]:
+        services.check_in(gathering=g, person=person, by=w.clerk)
+    for i in range(5):
+        services.gathering_plan(
+            congress=w.congress,
+            kind="inspection",
+            title=f"視察{i}",
+            starts_at=g.starts_at + dt.timedelta(days=i + 1),
+            ends_at=g.starts_at + dt.timedelta(days=i + 1, hours=2),
+            by=w.clerk,
+        )
+    with django_assert_num_queries(small_quorum):
+        panel = c.get(quorum_url)
+    state = panel.context["quorum"]
+    assert state.body_size == len(services.voting_body_ids(g)) == 17
+    assert state.present == 7
+    with django_assert_num_queries(small_ics):
+        body = c.get(ics_url).content.decode()
+    assert body.count("BEGIN:VEVENT") == 6 and f"/gatherings/{g.pk}/" in body
+
+
+def test_the_meeting_page_builds_the_roster_rows_escaped(meeting: Meeting):
+    from sanxing.gatherings.tests.conftest import add_members
+
+    w, g = meeting.world, meeting.gathering
+    (odd,) = add_members(w, ["<b>委員</b>"])
+    services.roster_build(gathering=g, by=w.clerk)
+    services.check_in(gathering=g, person=odd, by=w.clerk)
+    body = client_for(w.clerk).get(reverse("gatherings:detail", args=[g.pk])).content.decode()
+    assert "&lt;b&gt;委員&lt;/b&gt;" in body and "<b>委員</b>" not in body
+    assert 'class="tag tag-green"' in body
+    item = services.agenda_item_add(gathering=g, title="議題", by=w.clerk)
+    body = client_for(w.clerk).get(reverse("gatherings:detail", args=[g.pk])).content.decode()
+    assert reverse("gatherings:vote_open", args=[item.pk]) in body
+    assert reverse("gatherings:agenda_delete", args=[item.pk]) in body
