@@ -229,3 +229,18 @@ def test_the_meeting_page_builds_the_roster_rows_escaped(meeting: Meeting):
     body = client_for(w.clerk).get(reverse("gatherings:detail", args=[g.pk])).content.decode()
     assert reverse("gatherings:vote_open", args=[item.pk]) in body
     assert reverse("gatherings:agenda_delete", args=[item.pk]) in body
+
+
+def test_the_quick_select_renders_like_a_select(meeting: Meeting):
+    from sanxing.gatherings.forms import AgendaItemForm
+
+    w = meeting.world
+    form = AgendaItemForm({"presenting_body": str(w.committee.pk)}, congress_id=w.congress.pk)
+    html = str(form["presenting_body"])
+    assert html.startswith("<select") and 'name="presenting_body"' in html
+    assert f'<option value="{w.committee.pk}" selected>' in html
+    assert '<option value="">---------</option>' in html
+    w.committee.name = "<i>常委會</i>"
+    w.committee.save(update_fields=["name"])
+    html = str(AgendaItemForm(congress_id=w.congress.pk)["presenting_body"])
+    assert "&lt;i&gt;常委會&lt;/i&gt;" in html and "<i>" not in html
