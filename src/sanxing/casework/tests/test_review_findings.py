@@ -154,3 +154,23 @@ def test_an_index_built_by_the_old_triggers_is_rebuilt(world):
     search._installed.clear()
     _pending_reply(world, "今年新增九百個學位。")
     assert list(search.search_items(world.clerk, "九百個學位")) == []
+
+
+def test_casework_migrations_on_sqlite_drop_the_search_triggers_and_restore_them(world):
+    """SQLite rebuilds a table to alter it; the FTS triggers naming casework_reply would break
+    that, so they are dropped before casework's migrations and restored (and refilled) after."""
+    from django.apps import apps
+    from django.db import connection
+
+    from sanxing.casework import search
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    config = apps.get_app_config("casework")
+    item, _lead = assigned_suggestion(world, on=dt.date(2026, 3, 2))
+    search.install_search_index()
+    search._on_pre_migrate(sender=config)
+    assert not search._triggers_current("default")
+    search._on_post_migrate(sender=config)
+    assert search._triggers_current("default")
+    assert list(search.search_items(world.clerk, "增加學位")) == [item]
