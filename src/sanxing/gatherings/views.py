@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -186,6 +187,37 @@ def _roster_html(roster: list[selectors.RosterRow]) -> SafeString:
         if capacity is None:
             capacity = capacity_cell[r.capacity_label] = escape(r.capacity_label)
         out.append(f"<tr><td>{escape(r.name)}</td><td>{capacity}</td><td>{status}</td></tr>")
+    return mark_safe("\n".join(out))  # every value above is escaped
+
+
+def _roll_call_html(request: HttpRequest, g: Gathering, rows: list[selectors.RosterRow]) -> str:
+    """The roll-call rows (450 at a session, four buttons each), built here: what repeats
+    (the form's opening, each button's label) is made once, only names and ids per row."""
+    action = escape(reverse("gatherings:roll_call", args=[g.pk]))
+    token = escape(get_token(request))
+    not_recorded = format_html('<span class="muted">{}</span>', _("not yet recorded"))
+    statuses = [(escape(value), escape(str(label))) for value, label in Attendance.Status.choices]
+    opening = (
+        f'<form method="post" action="{action}" hx-post="{action}" hx-target="closest tr" '
+        f'hx-swap="outerHTML"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+    )
+    out = []
+    for r in rows:
+        name = escape(r.name)
+        buttons = " ".join(
+            f'<button class="btn btn-secondary" name="status" value="{value}" '
+            f'aria-label="{name}: {label}"'
+            + (' aria-pressed="true"' if r.status == value else "")
+            + f">{label}</button>"
+            for value, label in statuses
+        )
+        status = escape(r.status_label) if r.status else not_recorded
+        out.append(
+            f'<tr id="p{r.person_id}">\n  <td>{name}</td><td>{escape(r.capacity_label)}</td>\n'
+            f"  <td>{status}</td>\n  <td>{opening}"
+            f'<input type="hidden" name="person" value="{r.person_id}">\n    {buttons}\n'
+            "  </form></td>\n</tr>"
+        )
     return mark_safe("\n".join(out))  # every value above is escaped
 
 
@@ -420,7 +452,7 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
             return render(
                 request,
                 "gatherings/_roll_call_rows.html",
-                {"g": g, "rows": rows, "statuses": Attendance.Status.choices},
+                {"g": g, "rows_html": _roll_call_html(request, g, rows)},
             )
         return redirect(
             reverse("gatherings:roll_call", args=[g.pk]) + f"#p{request.POST.get('person')}"
@@ -432,6 +464,7 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "g": g,
             "rows": roster,
+            "rows_html": _roll_call_html(request, g, roster),
             "summary": selectors.attendance_summary(roster),
             "statuses": Attendance.Status.choices,
             "quorum": services.quorum(g) if g.kind_spec.quorum else None,

@@ -244,3 +244,23 @@ def test_the_quick_select_renders_like_a_select(meeting: Meeting):
     w.committee.save(update_fields=["name"])
     html = str(AgendaItemForm(congress_id=w.congress.pk)["presenting_body"])
     assert "&lt;i&gt;常委會&lt;/i&gt;" in html and "<i>" not in html
+
+
+def test_roll_call_rows_are_built_escaped_and_the_htmx_row_comes_back(meeting: Meeting):
+    from sanxing.gatherings.tests.conftest import add_members
+
+    w, g = meeting.world, meeting.gathering
+    (odd,) = add_members(w, ['<img src=x>"委員"'])
+    services.roster_build(gathering=g, by=w.clerk)
+    c = client_for(w.clerk)
+    url = reverse("gatherings:roll_call", args=[g.pk])
+    page = c.get(url).content.decode()
+    assert "<img src=x>" not in page and "&lt;img src=x&gt;&quot;委員&quot;" in page
+    assert page.count('name="csrfmiddlewaretoken"') >= 6
+    row = c.post(url, {"person": odd.pk, "status": "late"}, HTTP_HX_REQUEST="true")
+    body = row.content.decode()
+    assert row.status_code == 200 and body.count("<tr") == 1
+    assert f'id="p{odd.pk}"' in body and 'value="late" aria-label' in body
+    assert 'value="late" aria-label="&lt;img src=x&gt;&quot;委員&quot;: ' in body
+    assert body.count('aria-pressed="true"') == 1
+    assert g.attendances.get(person=odd).status == "late"
