@@ -228,7 +228,7 @@ def build_records(world: World) -> Records:
     override = calendar_override_add(
         date=dt.date(today.year + 1, 3, 3), kind="holiday", reason="SWEEP-OVERRIDE", by=w.admin
     )
-    feed = ical.feed_for(w.deputy)
+    _feed, feed_secret = ical.feed_issue(user=w.deputy)
     token, _raw = token_issue(user=w.deputy, name="deputy's phone")
     clerk_role = Role.objects.filter(person=w.clerk.person).first()
     assert clerk_role is not None and w.clerk.person is not None
@@ -248,7 +248,7 @@ def build_records(world: World) -> Records:
             "task": task.pk,
             "notice": notice.pk,
             "override": override.pk,
-            "feed_token": feed.token,
+            "feed_token": feed_secret,
             "api_token": token.pk,
             "person": w.clerk.person.pk,  # not a public person
             "role": clerk_role.pk,
@@ -725,12 +725,10 @@ def test_the_records_are_there_for_those_who_may_see_them(records: Records):
 
 # --- no page changes anything on a GET ------------------------------------------------------
 
-# Writes a GET may make: the session; the person's own calendar-feed secret, created the
-# first time the page that shows it is opened; and opening a notice marks it read (low
-# impact: a foreign page could mark a notice read — reported, accepted here).
+# Writes a GET may make: the session; and opening a notice marks it read (low impact: a
+# foreign page could mark a notice read — reported, accepted here).
 GET_MAY_WRITE = {
     "*": ("django_session",),
-    "gatherings/my-calendar/": ("calendarfeed",),
     "notices/<int:pk>/": ('UPDATE "notify_notice" SET "read_at"',),
 }
 
