@@ -363,6 +363,9 @@ ACTION_LABELS = {
     "decide": _("presidium decided"),
     "unit_reply": _("unit's handling report received"),
     "commitment_report": _("commitment reported as carried out"),
+    "milestone_add": _("milestone planned"),
+    "milestone_done": _("milestone done"),
+    "progress": _("progress reported"),
 }
 
 

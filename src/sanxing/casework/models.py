@@ -741,3 +741,100 @@ class UnitSetting(SoftDeleteModel):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+# --- implementation items: milestones and progress (Decidim Accountability) -------------------
+
+
+class Milestone(SoftDeleteModel):
+    """One step of carrying out a resolution, decision or leader's instruction, with the date
+    it is due and the date it was done."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="milestones"
+    )
+    title = models.CharField(pgettext_lazy("casework", "title"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["item", "order", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.title}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        return (self.due_on - (today or timezone.localdate())).days
+
+
+class ProgressReport(SoftDeleteModel):
+    """A unit's (or the office's) report on how far an implementation item has come. The
+    item's progress is the latest report's percent: derived, never stored on the item."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+    )
+    percent = models.PositiveSmallIntegerField(_("percent done"))
+    text = models.TextField(_("what was done"))
+    reason = models.TextField(_("why the progress went back"), blank=True)
+    reported_on = models.DateField(_("reported on"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["item", "reported_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0, percent__lte=100), name="progress_percent_0_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.percent}%"
+
+    @property
+    def status(self) -> str:
+        return progress_status(self.percent)
+
+    @property
+    def status_label(self) -> str:
+        return str(ProgressReport.Status(self.status).label)
+
+
+def progress_status(percent: int | None) -> str:
+    """Decidim-style status derived from the percent: not started, in progress, completed."""
+    if not percent:
+        return ProgressReport.Status.NOT_STARTED
+    if percent >= 100:
+        return ProgressReport.Status.COMPLETED
+    return ProgressReport.Status.IN_PROGRESS

@@ -27,6 +27,8 @@ from sanxing.casework.models import (
     Item,
     ItemAttachment,
     ItemOriginator,
+    Milestone,
+    ProgressReport,
     Reply,
     State,
     SupervisionLog,
@@ -1925,6 +1927,153 @@ def decision_receive(decision: Any, by: Any) -> Item:
             item_assign(item=item, lead_unit=units[0], co_units=units[1:], by=by, on=today)
             item.refresh_from_db()
         return item
+
+
+# --- implementation items: milestones and progress ---------------------------------------------
+
+
+def _require_implementation(item: Item) -> None:
+    if item.kind != Kind.IMPLEMENTATION:
+        raise BusinessError(
+            _("Only a resolution or instruction to implement has milestones and progress."),
+            code="wrong_kind",
+        )
+    if not item.is_open:
+        raise BusinessError(_("This item is closed."), code="wrong_state")
+
+
+def _active_assignments(item: Item) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(item=item, withdrawn_on__isnull=True).select_related("unit")
+    )
+
+
+def _lead_or_office(item: Item, by: Any) -> None:
+    if is_office_for(by, item.congress_id):
+        return
+    units = viewer_for(by).unit_ids
+    if any(
+        a.role == Assignment.Role.LEAD and a.unit_id in units for a in _active_assignments(item)
+    ):
+        return
+    raise NotPermitted(_("Only the office or the lead unit can do this."))
+
+
+def milestone_add(*, item: Item, title: str, due_on: dt.date | None, by: Any) -> Milestone:
+    """The office or the lead unit plans a step of the implementation."""
+    _lead_or_office(item, by)
+    title = (title or "").strip()
+    if not title:
+        raise BusinessError(_("Enter what the milestone is."), field="title")
+    if len(title) > 200:
+        raise BusinessError(_("Keep the milestone to 200 characters."), field="title")
+    if due_on is None:
+        raise BusinessError(_("Enter the date the milestone is due."), field="due_on")
+    with transaction.atomic():
+        item = _lock(item)
+        _require_implementation(item)
+        _not_before(
+            due_on,
+            item.registered_on or item.submitted_on,
+            _("The milestone cannot be due before the item was registered."),
+            "due_on",
+        )
+        last = Milestone.objects.filter(item=item).aggregate(m=Max("order"))["m"]
+        milestone = _create(
+            Milestone,
+            by,
+            congress_id=item.congress_id,
+            item=item,
+            title=title,
+            due_on=due_on,
+            order=(last or 0) + 1,
+        )
+        _event(item, action="milestone_add", by=by, note=title)
+        return milestone
+
+
+def milestone_complete(*, milestone: Milestone, by: Any, on: dt.date | None = None) -> Milestone:
+    """The office or the lead unit marks a milestone done."""
+    item = milestone.item
+    _lead_or_office(item, by)
+    on = on or _today()
+    _not_future(on, "on")
+    with transaction.atomic():
+        item = _lock(item)
+        _require_implementation(item)
+        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if milestone.done_on is not None:
+            raise BusinessError(_("This milestone is already done."), code="already_done")
+        milestone.done_on = on
+        milestone.version += 1
+        _save(milestone, by, ["done_on", "version"])
+        _event(item, action="milestone_done", by=by, note=milestone.title)
+        return milestone
+
+
+def latest_progress(item: Item) -> ProgressReport | None:
+    return ProgressReport.objects.filter(item=item).order_by("-reported_on", "-pk").first()
+
+
+def progress_report(
+    *,
+    item: Item,
+    percent: Any,
+    text: str,
+    by: Any,
+    reason: str = "",
+    on: dt.date | None = None,
+) -> ProgressReport:
+    """A handler of an assigned unit, or the office, reports how far the implementation has
+    come. The percent may go back only with a reason."""
+    office = is_office_for(by, item.congress_id)
+    units = viewer_for(by).unit_ids
+    mine = [a for a in _active_assignments(item) if a.unit_id in units]
+    if not office and not mine:
+        raise NotPermitted(_("Only the office or an assigned unit can report progress."))
+    on = on or _today()
+    _not_future(on, "on")
+    text = (text or "").strip()
+    reason = (reason or "").strip()
+    try:
+        value = int(percent)
+    except (TypeError, ValueError):
+        value = -1
+    if isinstance(percent, bool) or not 0 <= value <= 100:
+        raise BusinessError(_("Enter a percent from 0 to 100."), field="percent")
+    if not text:
+        raise BusinessError(_("Say what was done."), field="text")
+    assignment = sorted(mine, key=lambda a: a.role != Assignment.Role.LEAD)[0] if mine else None
+    with transaction.atomic():
+        item = _lock(item)
+        _require_implementation(item)
+        last = latest_progress(item)
+        if last is not None:
+            _not_before(on, last.reported_on, _("A report cannot be before the last one."), "on")
+            if value < last.percent and not reason:
+                raise BusinessError(
+                    _("The progress was %(last)s%%: say why it goes back.")
+                    % {"last": last.percent},
+                    field="reason",
+                    code="backwards",
+                )
+        report = _create(
+            ProgressReport,
+            by,
+            congress_id=item.congress_id,
+            item=item,
+            assignment=assignment,
+            percent=value,
+            text=text,
+            reason=reason,
+            reported_on=on,
+            reported_by=by,
+        )
+        note = f"{value}% · {text}" + (f" ({reason})" if reason else "")
+        if assignment is not None:
+            note = f"{assignment.unit.name}: {note}"
+        _event(item, action="progress", by=by, note=note)
+        return report
 
 
 # --- the calendar changed ----------------------------------------------------------------------

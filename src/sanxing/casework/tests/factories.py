@@ -31,3 +31,27 @@ def assigned_suggestion(world, *, on: dt.date, assigned_on: dt.date | None = Non
     )
     item.refresh_from_db()
     return item, assignments[0]
+
+
+def assigned_implementation(world, *, on: dt.date, co: bool = False) -> Item:
+    """A resolution to implement, registered and assigned to ``world.unit`` (leading) and, with
+    ``co``, ``world.other_unit`` (co-handling)."""
+    item = services.item_submit(
+        congress=world.congress,
+        kind=Kind.IMPLEMENTATION,
+        title="關於落實垃圾分類條例的決議",
+        content="責成市政府報告落實情況。",
+        submitted_on=on,
+        deputies=[],
+        by=world.clerk,
+    )
+    item = services.item_register(item=item, by=world.clerk, on=on)
+    services.item_assign(
+        item=item,
+        lead_unit=world.unit,
+        co_units=[world.other_unit] if co else [],
+        by=world.clerk,
+        on=on,
+    )
+    item.refresh_from_db()
+    return item
