@@ -125,3 +125,16 @@ def can_use_unit_portal(user: Any) -> bool:
 def can_use_deputy_view(user: Any) -> bool:
     v = viewer_for(user)
     return v.is_deputy or v.is_committee_member
+
+
+def milestone_for_user(user: Any, item_pk: Any, pk: Any) -> Any:
+    """A milestone of an item the user may see."""
+    from sanxing.casework.models import Milestone
+
+    item = item_for_user(user, item_pk)
+    try:
+        milestone = Milestone.objects.get(item=item, pk=pk)
+    except (Milestone.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    milestone.item = item
+    return milestone

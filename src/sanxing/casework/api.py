@@ -17,6 +17,7 @@ from sanxing.casework.access import (
     assignment_for_user,
     item_for_user,
     items_visible_to,
+    milestone_for_user,
     replies_shown_to,
     reply_for_user,
 )
@@ -775,3 +776,114 @@ def reply_approve(request: HttpRequest, reply_id: int):
 def reply_send_back(request: HttpRequest, reply_id: int, payload: SendBackIn):
     reply = reply_for_user(request.user, reply_id)
     return services.reply_send_back(reply=reply, reason=payload.reason, by=request.user)
+
+
+# --- implementation items: milestones and progress --------------------------------------------
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    order: int
+    due_on: dt.date
+    done_on: dt.date | None
+    days_left: int | None
+
+    @staticmethod
+    def resolve_days_left(obj: Any) -> int | None:
+        return None if obj.done_on else obj.days_left()
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_on: dt.date
+
+
+class MilestoneDoneIn(Schema):
+    on: dt.date | None = None
+
+
+class ProgressOut(Schema):
+    id: int
+    percent: int
+    status: str
+    status_label: str
+    text: str
+    reason: str
+    reported_on: dt.date
+    unit: str | None
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str | None:
+        return obj.assignment.unit.name if obj.assignment_id else None
+
+
+class ProgressIn(Schema):
+    percent: int = Field(..., ge=0, le=100)
+    text: str
+    reason: str = ""
+
+
+@router.get(
+    "/items/{item_id}/milestones",
+    response={200: list[MilestoneOut], **error_responses(*AUTH_ERRORS, 404)},
+    summary="An implementation item's milestones, in order",
+)
+@paginate(PagePagination)
+def milestone_list(request: HttpRequest, item_id: int):
+    item = item_for_user(request.user, item_id)
+    return selectors.item_milestones(item)
+
+
+@router.post(
+    "/items/{item_id}/milestones",
+    response={201: MilestoneOut, **STEP_ERRORS},
+    summary="The office or the lead unit plans a milestone",
+)
+def milestone_add(request: HttpRequest, item_id: int, payload: MilestoneIn):
+    item = item_for_user(request.user, item_id)
+    milestone = services.milestone_add(
+        item=item, title=payload.title, due_on=payload.due_on, by=request.user
+    )
+    return Status(201, milestone)
+
+
+@router.post(
+    "/items/{item_id}/milestones/{milestone_id}/complete",
+    response={200: MilestoneOut, **STEP_ERRORS},
+    summary="The office or the lead unit marks a milestone done",
+)
+def milestone_complete(
+    request: HttpRequest, item_id: int, milestone_id: int, payload: MilestoneDoneIn | None = None
+):
+    milestone = milestone_for_user(request.user, item_id, milestone_id)
+    on = payload.on if payload is not None else None
+    return services.milestone_complete(milestone=milestone, on=on, by=request.user)
+
+
+@router.get(
+    "/items/{item_id}/progress",
+    response={200: list[ProgressOut], **error_responses(*AUTH_ERRORS, 404)},
+    summary="An implementation item's progress reports, newest first",
+)
+@paginate(PagePagination)
+def progress_list(request: HttpRequest, item_id: int):
+    item = item_for_user(request.user, item_id)
+    return selectors.item_progress_reports(item)
+
+
+@router.post(
+    "/items/{item_id}/progress",
+    response={201: ProgressOut, **STEP_ERRORS},
+    summary="An assigned unit or the office reports progress (0–100 %)",
+)
+def progress_add(request: HttpRequest, item_id: int, payload: ProgressIn):
+    item = item_for_user(request.user, item_id)
+    report = services.progress_report(
+        item=item,
+        percent=payload.percent,
+        text=payload.text,
+        reason=payload.reason,
+        by=request.user,
+    )
+    return Status(201, report)

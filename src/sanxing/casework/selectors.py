@@ -482,3 +482,21 @@ def public_rows(rows: Any) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def item_milestones(item: Any) -> Any:
+    """An implementation item's milestones, in their planned order."""
+    from sanxing.casework.models import Milestone
+
+    return Milestone.objects.filter(item=item).order_by("order", "due_on", "pk")
+
+
+def item_progress_reports(item: Any) -> Any:
+    """An implementation item's progress reports, newest first, with who reported them."""
+    from sanxing.casework.models import ProgressReport
+
+    return (
+        ProgressReport.objects.filter(item=item)
+        .select_related("assignment__unit", "reported_by")
+        .order_by("-reported_on", "-pk")
+    )

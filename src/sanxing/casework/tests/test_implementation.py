@@ -140,3 +140,68 @@ def test_status_is_derived_from_the_percent():
     assert progress_status(None) == progress_status(0) == "not_started"
     assert progress_status(1) == progress_status(99) == "in_progress"
     assert progress_status(100) == "completed"
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def _post(client, url, data):
+    return client.post(url, data, content_type="application/json")
+
+
+def test_api_milestones_and_progress_story(client, world, django_assert_num_queries):
+    item = assigned_implementation(world, on=DAY)
+    base = f"/api/v1/casework/items/{item.pk}"
+    client.force_login(world.handler)
+    r = _post(client, f"{base}/milestones", {"title": "制定方案", "due_on": "2026-04-01"})
+    assert r.status_code == 201, r.content
+    mid = r.json()["id"]
+    assert r.json()["days_left"] == 22
+    _post(client, f"{base}/milestones", {"title": "推行", "due_on": "2026-05-01"})
+    r = _post(client, f"{base}/milestones/{mid}/complete", {})
+    assert r.status_code == 200 and r.json()["done_on"] == "2026-03-10"
+    r = _post(client, f"{base}/milestones/{mid}/complete", {})
+    assert r.status_code == 400
+    with django_assert_num_queries(6):
+        r = client.get(f"{base}/milestones")
+    assert r.status_code == 200 and [m["title"] for m in r.json()["items"]] == ["制定方案", "推行"]
+
+    r = _post(client, f"{base}/progress", {"percent": 40, "text": "方案已制定"})
+    assert r.status_code == 201, r.content
+    assert r.json()["status"] == "in_progress" and r.json()["unit"] == world.unit.name
+    r = _post(client, f"{base}/progress", {"percent": 20, "text": "返工"})
+    assert r.status_code == 400 and r.json()["field"] == "reason"
+    r = _post(client, f"{base}/progress", {"percent": 120, "text": "x"})
+    assert r.status_code == 422
+    client.force_login(world.clerk)
+    _post(client, f"{base}/progress", {"percent": 100, "text": "完成"})
+    with django_assert_num_queries(6):
+        r = client.get(f"{base}/progress")
+    assert [p["percent"] for p in r.json()["items"]] == [100, 40]
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_handler"])
+def test_api_refuses_the_outsider_and_other_units(client, world, who):
+    item = assigned_implementation(world, on=DAY)
+    milestone = services.milestone_add(item=item, title="x", due_on=DAY, by=world.clerk)
+    base = f"/api/v1/casework/items/{item.pk}"
+    client.force_login(getattr(world, who))
+    assert client.get(f"{base}/milestones").status_code == 404
+    assert client.get(f"{base}/progress").status_code == 404
+    assert (
+        _post(client, f"{base}/milestones", {"title": "x", "due_on": "2026-04-01"}).status_code
+        == 404
+    )
+    assert _post(client, f"{base}/milestones/{milestone.pk}/complete", {}).status_code == 404
+    assert _post(client, f"{base}/progress", {"percent": 5, "text": "x"}).status_code == 404
+    assert not ProgressReport.objects.exists() and Milestone.objects.get().done_on is None
+
+
+def test_api_refuses_the_co_unit_milestones_but_takes_its_progress(client, world):
+    item = assigned_implementation(world, on=DAY, co=True)
+    base = f"/api/v1/casework/items/{item.pk}"
+    client.force_login(world.other_handler)
+    r = _post(client, f"{base}/milestones", {"title": "x", "due_on": "2026-04-01"})
+    assert r.status_code == 403
+    r = _post(client, f"{base}/progress", {"percent": 5, "text": "x"})
+    assert r.status_code == 201
