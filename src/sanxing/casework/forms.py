@@ -378,3 +378,22 @@ class RatesForm(forms.Form):
 
 class TrackForm(forms.Form):
     code = forms.CharField(label=_("Tracking code"), max_length=24)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+
+
+class MilestoneDoneForm(forms.Form):
+    milestone = forms.IntegerField(widget=forms.HiddenInput())
+
+
+class ProgressForm(forms.Form):
+    percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why the progress goes back (only if it does)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

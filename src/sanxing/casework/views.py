@@ -32,6 +32,7 @@ from sanxing.casework.access import (
     item_for_tracking_code,
     item_for_user,
     items_visible_to,
+    milestone_for_user,
     replies_shown_to,
     reply_for_user,
 )
@@ -297,7 +298,39 @@ def _item_context(
     }
     if office and item.petitioner_name:
         ctx["petitioner"] = privacy.masked(item)
+    if item.kind == Kind.IMPLEMENTATION:
+        _implementation_context(ctx, item, office, viewer, detail["assignments"], bound)
     return ctx
+
+
+def _implementation_context(
+    ctx: dict[str, Any],
+    item: Item,
+    office: bool,
+    viewer: Any,
+    assignments: Any,
+    bound: dict[str, djforms.Form],
+) -> None:
+    """Milestones, the progress bar and the reports of a resolution or instruction to
+    implement, with the forms for the office and the assigned units."""
+    from sanxing.casework.models import ProgressReport, progress_status
+
+    milestones = list(selectors.item_milestones(item))
+    reports = list(selectors.item_progress_reports(item))
+    percent = reports[0].percent if reports else 0
+    active = [a for a in assignments if a.withdrawn_on is None and a.unit_id in viewer.unit_ids]
+    lead = any(a.role == Assignment.Role.LEAD for a in active)
+    ctx["implementation"] = {
+        "milestones": milestones,
+        "reports": reports,
+        "percent": percent,
+        "status": progress_status(percent),
+        "status_label": ProgressReport.Status(progress_status(percent)).label,
+        "can_plan": item.is_open and (office or lead),
+        "can_report": item.is_open and (office or bool(active)),
+        "milestone_form": bound.get("milestone") or forms.MilestoneForm(),
+        "progress_form": bound.get("progress") or forms.ProgressForm(initial={"percent": percent}),
+    }
 
 
 @login_required
@@ -450,6 +483,26 @@ def _action_decide_re_review(request: HttpRequest, item: Item, form: Any) -> str
     return _("The re-review is decided and the letter is closed.")
 
 
+def _action_milestone(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    services.milestone_add(item=item, title=d["title"], due_on=d["due_on"], by=request.user)
+    return _("The milestone is planned.")
+
+
+def _action_milestone_done(request: HttpRequest, item: Item, form: Any) -> str:
+    milestone = milestone_for_user(request.user, item.pk, form.cleaned_data["milestone"])
+    services.milestone_complete(milestone=milestone, by=request.user)
+    return _("The milestone is marked done.")
+
+
+def _action_progress(request: HttpRequest, item: Item, form: Any) -> str:
+    d = form.cleaned_data
+    report = services.progress_report(
+        item=item, percent=d["percent"], text=d["text"], reason=d["reason"], by=request.user
+    )
+    return _("Progress reported: %(percent)s%%.") % {"percent": report.percent}
+
+
 def _action_decide(request: HttpRequest, item: Item, form: Any) -> str:
     d = form.cleaned_data
     services.motion_decide(
@@ -488,6 +541,9 @@ ITEM_ACTIONS: dict[str, tuple[Callable[..., djforms.Form], Callable[..., str]]] 
         _action_request_re_review,
     ),
     "hearing": (lambda item, data: forms.HearingForm(data), _action_hearing),
+    "milestone": (lambda item, data: forms.MilestoneForm(data), _action_milestone),
+    "milestone_done": (lambda item, data: forms.MilestoneDoneForm(data), _action_milestone_done),
+    "progress": (lambda item, data: forms.ProgressForm(data), _action_progress),
     "decide_re_review": (
         lambda item, data: forms.LetterAnswerForm(data),
         _action_decide_re_review,

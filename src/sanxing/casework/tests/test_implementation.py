@@ -205,3 +205,56 @@ def test_api_refuses_the_co_unit_milestones_but_takes_its_progress(client, world
     assert r.status_code == 403
     r = _post(client, f"{base}/progress", {"percent": 5, "text": "x"})
     assert r.status_code == 201
+
+
+# --- the item page ---------------------------------------------------------------------------
+
+
+def test_the_page_shows_milestones_progress_and_takes_the_units_report(client, world):
+    item = assigned_implementation(world, on=DAY)
+    services.milestone_add(item=item, title="制定方案", due_on=dt.date(2026, 3, 20), by=world.clerk)
+    url = f"/casework/items/{item.pk}/"
+    client.force_login(world.handler)
+    page = client.get(url).content.decode()
+    assert "制定方案" in page and 'id="progress-bar"' in page and "not started" in page
+    r = client.post(f"{url}progress/", {"percent": "30", "text": "方案已制定", "reason": ""})
+    assert r.status_code == 302, r.content
+    page = client.get(url).content.decode()
+    assert 'id="progress-percent">30%' in page and "in progress" in page and "方案已制定" in page
+    r = client.post(f"{url}progress/", {"percent": "10", "text": "返工", "reason": ""})
+    assert r.status_code == 400 and "say why it goes back" in r.content.decode()
+    milestone = Milestone.objects.get()
+    r = client.post(f"{url}milestone_done/", {"milestone": milestone.pk})
+    assert r.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.done_on == dt.date(2026, 3, 10)
+    r = client.post(f"{url}milestone/", {"title": "驗收", "due_on": "2026-05-01"})
+    assert r.status_code == 302 and Milestone.objects.count() == 2
+
+
+def test_a_co_unit_reports_but_sees_no_milestone_form(client, world):
+    item = assigned_implementation(world, on=DAY, co=True)
+    client.force_login(world.other_handler)
+    page = client.get(f"/casework/items/{item.pk}/").content.decode()
+    assert 'id="progress-form"' in page and 'id="milestone-form"' not in page
+    r = client.post(f"/casework/items/{item.pk}/milestone/", {"title": "x", "due_on": "2026-04-01"})
+    assert r.status_code == 400 and not Milestone.objects.exists()
+
+
+def test_the_page_refuses_the_outsider(client, world):
+    item = assigned_implementation(world, on=DAY)
+    milestone = services.milestone_add(item=item, title="x", due_on=DAY, by=world.clerk)
+    client.force_login(world.outsider)
+    url = f"/casework/items/{item.pk}/"
+    assert client.get(url).status_code == 404
+    assert client.post(f"{url}progress/", {"percent": "5", "text": "x"}).status_code == 404
+    assert client.post(f"{url}milestone_done/", {"milestone": milestone.pk}).status_code == 404
+    assert (
+        client.post(f"{url}milestone/", {"title": "x", "due_on": "2026-04-01"}).status_code == 404
+    )
+
+
+def test_other_kinds_show_no_implementation_section(client, world):
+    item, _a = assigned_suggestion(world, on=DAY)
+    client.force_login(world.clerk)
+    assert 'id="implementation"' not in client.get(f"/casework/items/{item.pk}/").content.decode()
