@@ -1,0 +1,425 @@
+"""The logistics API (吃、住、行、購、用), the same services and lookups as the logistics page:
+rooms, bookings (a clash is a 400 naming the other booking), accommodation, meals with their
+counts and dietary needs, vehicles and pick-ups, supplies. Everything here is the office's;
+anyone else gets 404."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from sanxing.api.errors import error_responses
+from sanxing.api.pagination import PagePagination
+from sanxing.core.errors import BusinessError
+from sanxing.gatherings import logistics, selectors
+from sanxing.gatherings.api_shared import PersonRefOut, person_of_congress, user_of
+from sanxing.gatherings.models import Room, RoomBooking, SupplyItem, Vehicle
+from sanxing.people.access import viewer_for
+from sanxing.people.models import Congress
+
+router = Router(tags=["gatherings: logistics"])
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+
+class RoomOut(Schema):
+    id: int
+    name: str
+    capacity: int
+    seats_per_row: int
+    location: str
+
+
+class RoomIn(Schema):
+    name: str = Field(..., max_length=120)
+    capacity: int
+    seats_per_row: int = 10
+    location: str = Field("", max_length=200)
+
+
+class BookingOut(Schema):
+    id: int
+    room: RoomOut
+    gathering_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    purpose: str
+
+
+class BookingIn(Schema):
+    room_id: int
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    purpose: str = Field("", max_length=120)
+
+
+class StayOut(Schema):
+    id: int
+    person: PersonRefOut
+    hotel: str
+    room_number: str
+    check_in_on: dt.date
+    check_out_on: dt.date
+    note: str
+
+
+class StayIn(Schema):
+    person_id: int
+    hotel: str = Field(..., max_length=120)
+    check_in_on: dt.date
+    check_out_on: dt.date
+    room_number: str = Field("", max_length=20)
+    note: str = Field("", max_length=200)
+
+
+class NeedCountOut(Schema):
+    need: str
+    count: int
+
+
+class MealOut(Schema):
+    id: int
+    day: dt.date
+    kind: str
+    place: str
+    extra: int
+    diners: int
+    total: int
+    needs: list[NeedCountOut]
+
+
+class MealIn(Schema):
+    day: dt.date
+    kind: Literal["breakfast", "lunch", "dinner"]
+    place: str = Field("", max_length=120)
+    extra: int = Field(0, ge=0)
+
+
+class DietOut(Schema):
+    id: int
+    person: PersonRefOut
+    need: str
+    note: str
+
+
+class DietIn(Schema):
+    person_id: int
+    need: str
+    note: str = Field("", max_length=200)
+
+
+class VehicleOut(Schema):
+    id: int
+    plate: str
+    driver: str
+    seats: int
+
+
+class VehicleIn(Schema):
+    plate: str = Field(..., max_length=20)
+    seats: int
+    driver: str = Field("", max_length=60)
+
+
+class PickUpOut(Schema):
+    id: int
+    vehicle: VehicleOut
+    person: PersonRefOut
+    at: dt.datetime
+    from_place: str
+    to_place: str
+
+
+class PickUpIn(Schema):
+    vehicle_id: int
+    person_id: int
+    at: dt.datetime
+    from_place: str = Field(..., max_length=120)
+    to_place: str = Field(..., max_length=120)
+
+
+class SupplyOut(Schema):
+    id: int
+    kind: str
+    title: str
+    quantity: int
+    done_at: dt.datetime | None
+
+
+class SupplyIn(Schema):
+    title: str = Field(..., max_length=200)
+    kind: str = SupplyItem.Kind.SUPPLY
+    quantity: int = Field(1, ge=1)
+
+
+# --- rooms and bookings ---------------------------------------------------------------------
+
+
+def _office(request: HttpRequest) -> Any:
+    user = user_of(request)
+    if not selectors.can_manage(user):
+        raise Http404
+    return user
+
+
+@router.get(
+    "/rooms",
+    response={200: list[RoomOut], **error_responses(401, 404, 422)},
+    summary="The rooms the office books",
+)
+@paginate(PagePagination)
+def room_list(request: HttpRequest):
+    user = _office(request)
+    return Room.objects.filter(congress_id=viewer_for(user).congress_id).order_by("name", "pk")
+
+
+@router.post(
+    "/rooms",
+    response={201: RoomOut, **error_responses(400, 401, 404, 422)},
+    summary="Add a room",
+)
+def room_create(request: HttpRequest, payload: RoomIn):
+    user = _office(request)
+    congress = Congress.objects.get(pk=viewer_for(user).congress_id)
+    room = logistics.room_add(congress=congress, by=user, **payload.dict())
+    return Status(201, room)
+
+
+@router.get(
+    "/gatherings/{gathering_id}/bookings",
+    response={200: list[BookingOut], **error_responses(401, 404, 422)},
+    summary="The rooms booked for a gathering",
+)
+@paginate(PagePagination)
+def booking_list(request: HttpRequest, gathering_id: int):
+    g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    return g.room_bookings.select_related("room").order_by("starts_at", "pk")
+
+
+@router.post(
+    "/gatherings/{gathering_id}/bookings",
+    response={201: BookingOut, **error_responses(400, 401, 404, 422)},
+    summary="Book a room (by default for the whole gathering); a clash names the other booking",
+)
+def booking_create(request: HttpRequest, gathering_id: int, payload: BookingIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    try:
+        room = Room.objects.get(pk=payload.room_id, congress_id=g.congress_id)
+    except Room.DoesNotExist:
+        raise BusinessError(_("Choose a room of this congress."), field="room_id") from None
+    booking = logistics.room_book(
+        gathering=g,
+        room=room,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        purpose=payload.purpose,
+        by=user,
+    )
+    return Status(201, booking)
+
+
+@router.delete(
+    "/bookings/{booking_id}",
+    response={204: None, **error_responses(401, 404)},
+    summary="Cancel a booking (the room is free again)",
+)
+def booking_cancel(request: HttpRequest, booking_id: int):
+    user = user_of(request)
+    try:
+        booking = RoomBooking.objects.get(pk=booking_id)
+    except RoomBooking.DoesNotExist:
+        raise Http404 from None
+    selectors.gathering_managed_by(user, booking.gathering_id)
+    logistics.booking_cancel(booking=booking, by=user)
+    return Status(204, None)
+
+
+# --- accommodation, meals, transport, supplies ----------------------------------------------
+
+
+@router.get(
+    "/gatherings/{gathering_id}/accommodation",
+    response={200: list[StayOut], **error_responses(401, 404, 422)},
+    summary="Who stays where, by hotel and room",
+)
+@paginate(PagePagination)
+def stay_list(request: HttpRequest, gathering_id: int):
+    g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    return g.accommodations.select_related("person").order_by("hotel", "room_number", "pk")
+
+
+@router.post(
+    "/gatherings/{gathering_id}/accommodation",
+    response={201: StayOut, **error_responses(400, 401, 404, 422)},
+    summary="Assign a room to someone on the roster",
+)
+def stay_create(request: HttpRequest, gathering_id: int, payload: StayIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    data = payload.dict()
+    person = person_of_congress(g.congress_id, data.pop("person_id"))
+    stay = logistics.accommodation_add(gathering=g, person=person, by=user, **data)
+    return Status(201, stay)
+
+
+def _meal_out(c: logistics.MealCount) -> dict[str, Any]:
+    m = c.meal
+    return {
+        "id": m.pk,
+        "day": m.day,
+        "kind": m.kind,
+        "place": m.place,
+        "extra": m.extra,
+        "diners": c.diners,
+        "total": c.total,
+        "needs": [{"need": label, "count": n} for label, n in c.needs],
+    }
+
+
+@router.get(
+    "/gatherings/{gathering_id}/meals",
+    response={200: list[MealOut], **error_responses(401, 404, 422)},
+    summary="The meals with their covers (roster less approved leave, plus extra) and needs",
+)
+@paginate(PagePagination)
+def meal_list(request: HttpRequest, gathering_id: int):
+    g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    return [_meal_out(c) for c in logistics.meal_counts(g)]
+
+
+@router.post(
+    "/gatherings/{gathering_id}/meals",
+    response={201: MealOut, **error_responses(400, 401, 404, 422)},
+    summary="Plan a meal",
+)
+def meal_create(request: HttpRequest, gathering_id: int, payload: MealIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    meal = logistics.meal_add(gathering=g, by=user, **payload.dict())
+    return Status(201, next(_meal_out(c) for c in logistics.meal_counts(g) if c.meal.pk == meal.pk))
+
+
+@router.get(
+    "/gatherings/{gathering_id}/dietary-needs",
+    response={200: list[DietOut], **error_responses(401, 404, 422)},
+    summary="Dietary needs of those on the roster",
+)
+@paginate(PagePagination)
+def diet_list(request: HttpRequest, gathering_id: int):
+    g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    return g.dietary_needs.select_related("person").order_by("need", "person__name", "pk")
+
+
+@router.post(
+    "/gatherings/{gathering_id}/dietary-needs",
+    response={201: DietOut, **error_responses(400, 401, 404, 422)},
+    summary="Record a dietary need",
+)
+def diet_create(request: HttpRequest, gathering_id: int, payload: DietIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    person = person_of_congress(g.congress_id, payload.person_id)
+    row = logistics.dietary_need_add(
+        gathering=g, person=person, need=payload.need, note=payload.note, by=user
+    )
+    return Status(201, row)
+
+
+@router.get(
+    "/gatherings/{gathering_id}/vehicles",
+    response={200: list[VehicleOut], **error_responses(401, 404, 422)},
+    summary="The gathering's vehicles",
+)
+@paginate(PagePagination)
+def vehicle_list(request: HttpRequest, gathering_id: int):
+    g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    return g.vehicles.order_by("pk")
+
+
+@router.post(
+    "/gatherings/{gathering_id}/vehicles",
+    response={201: VehicleOut, **error_responses(400, 401, 404, 422)},
+    summary="Add a vehicle",
+)
+def vehicle_create(request: HttpRequest, gathering_id: int, payload: VehicleIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    return Status(201, logistics.vehicle_add(gathering=g, by=user, **payload.dict()))
+
+
+@router.get(
+    "/gatherings/{gathering_id}/pick-ups",
+    response={200: list[PickUpOut], **error_responses(401, 404, 422)},
+    summary="Pick-ups in time order",
+)
+@paginate(PagePagination)
+def pick_up_list(request: HttpRequest, gathering_id: int):
+    g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    return g.pick_ups.select_related("vehicle", "person").order_by("at", "pk")
+
+
+@router.post(
+    "/gatherings/{gathering_id}/pick-ups",
+    response={201: PickUpOut, **error_responses(400, 401, 404, 422)},
+    summary="Schedule a pick-up (a vehicle carries no more people at once than it has seats)",
+)
+def pick_up_create(request: HttpRequest, gathering_id: int, payload: PickUpIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    try:
+        vehicle = Vehicle.objects.get(pk=payload.vehicle_id, gathering=g)
+    except Vehicle.DoesNotExist:
+        raise BusinessError(_("Choose a vehicle of this meeting."), field="vehicle_id") from None
+    person = person_of_congress(g.congress_id, payload.person_id)
+    trip = logistics.pick_up_add(
+        gathering=g,
+        vehicle=vehicle,
+        person=person,
+        at=payload.at,
+        from_place=payload.from_place,
+        to_place=payload.to_place,
+        by=user,
+    )
+    return Status(201, trip)
+
+
+@router.get(
+    "/gatherings/{gathering_id}/supplies",
+    response={200: list[SupplyOut], **error_responses(401, 404, 422)},
+    summary="Purchases and supplies, with whether each is ready",
+)
+@paginate(PagePagination)
+def supply_list(request: HttpRequest, gathering_id: int):
+    g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    return g.supplies.order_by("kind", "pk")
+
+
+@router.post(
+    "/gatherings/{gathering_id}/supplies",
+    response={201: SupplyOut, **error_responses(400, 401, 404, 422)},
+    summary="Put an item on the checklist",
+)
+def supply_create(request: HttpRequest, gathering_id: int, payload: SupplyIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    return Status(201, logistics.supply_add(gathering=g, by=user, **payload.dict()))
+
+
+@router.post(
+    "/supplies/{supply_id}/toggle",
+    response={200: SupplyOut, **error_responses(401, 404)},
+    summary="Mark an item ready, or not ready again",
+)
+def supply_toggle(request: HttpRequest, supply_id: int):
+    user = user_of(request)
+    try:
+        item = SupplyItem.objects.get(pk=supply_id)
+    except SupplyItem.DoesNotExist:
+        raise Http404 from None
+    selectors.gathering_managed_by(user, item.gathering_id)
+    return logistics.supply_toggle(item=item, by=user)
