@@ -453,9 +453,10 @@ def attendance_summary(request: HttpRequest, person_id: int):
 
 
 # The follow-up, logistics and activities endpoints, in their own modules (issue 4).
-from sanxing.gatherings import api_followup, api_logistics  # noqa: E402
+from sanxing.gatherings import api_activities, api_followup, api_logistics  # noqa: E402
 
 router.add_router("", api_followup.router)
 router.add_router("", api_logistics.router)
+router.add_router("", api_activities.router)
 
 __all__ = ["ErrorOut", "router"]
