@@ -207,26 +207,26 @@ def decision_hand_off(request: HttpRequest, decision_id: int):
 
 
 @router.get(
-    "/agenda-items/{item_id}/remarks",
+    "/agenda-items/{agenda_item_id}/remarks",
     response={200: list[RemarkOut], **error_responses(401, 404, 422)},
     summary="The deliberation remarks on an agenda item, in the order made",
 )
 @paginate(PagePagination)
-def remark_list(request: HttpRequest, item_id: int):
-    item, _manage = item_for_follow_up(user_of(request), item_id)
+def remark_list(request: HttpRequest, agenda_item_id: int):
+    item, _manage = item_for_follow_up(user_of(request), agenda_item_id)
     return (
         Remark.objects.filter(agenda_item=item).select_related("person").order_by("made_at", "pk")
     )
 
 
 @router.post(
-    "/agenda-items/{item_id}/remarks",
+    "/agenda-items/{agenda_item_id}/remarks",
     response={201: RemarkOut, **error_responses(400, 401, 404, 422)},
     summary="Record a remark: yours, or (the office) one by someone on the roster",
 )
-def remark_create(request: HttpRequest, item_id: int, payload: RemarkIn):
+def remark_create(request: HttpRequest, agenda_item_id: int, payload: RemarkIn):
     user = user_of(request)
-    item, manage = item_for_follow_up(user, item_id)
+    item, manage = item_for_follow_up(user, agenda_item_id)
     v = viewer_for(user)
     if manage and payload.person_id is not None:
         person = person_of_congress(item.congress_id, payload.person_id)
@@ -241,13 +241,13 @@ def remark_create(request: HttpRequest, item_id: int, payload: RemarkIn):
 
 
 @router.get(
-    "/agenda-items/{item_id}/review-opinions",
+    "/agenda-items/{agenda_item_id}/review-opinions",
     response={200: list[OpinionOut], **error_responses(401, 404, 422)},
     summary="The review opinions compiled on an agenda item and handed to casework",
 )
 @paginate(PagePagination)
-def opinion_list(request: HttpRequest, item_id: int):
-    item, _manage = item_for_follow_up(user_of(request), item_id)
+def opinion_list(request: HttpRequest, agenda_item_id: int):
+    item, _manage = item_for_follow_up(user_of(request), agenda_item_id)
     return (
         ReviewOpinionRecord.objects.filter(agenda_item=item)
         .prefetch_related(Prefetch("remarks", queryset=Remark.objects.order_by("pk")), "units")
@@ -256,13 +256,13 @@ def opinion_list(request: HttpRequest, item_id: int):
 
 
 @router.post(
-    "/agenda-items/{item_id}/review-opinions",
+    "/agenda-items/{agenda_item_id}/review-opinions",
     response={201: OpinionOut, **error_responses(400, 401, 404, 422)},
     summary="Compile a review opinion from the remarks (all unless chosen), hand it to casework",
 )
-def opinion_create(request: HttpRequest, item_id: int, payload: OpinionIn):
+def opinion_create(request: HttpRequest, agenda_item_id: int, payload: OpinionIn):
     user = user_of(request)
-    item, manage = item_for_follow_up(user, item_id)
+    item, manage = item_for_follow_up(user, agenda_item_id)
     if not manage:
         raise Http404
     remarks = None
