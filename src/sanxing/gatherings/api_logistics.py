@@ -423,3 +423,33 @@ def supply_toggle(request: HttpRequest, supply_id: int):
         raise Http404 from None
     selectors.gathering_managed_by(user, item.gathering_id)
     return logistics.supply_toggle(item=item, by=user)
+
+
+class SeatOut(Schema):
+    row: int
+    number: int
+    person_name: str
+    capacity: str
+    capacity_label: str
+
+
+class SeatPlanOut(Schema):
+    room: RoomOut
+    rows: list[list[SeatOut]]
+    unseated: list[str]
+    seated: int
+
+
+@router.get(
+    "/gatherings/{gathering_id}/seat-plan",
+    response={200: SeatPlanOut, **error_responses(401, 404, 422)},
+    summary="Seats by role in a room: voting members from the front row; who does not fit",
+)
+def seat_plan(request: HttpRequest, gathering_id: int, room_id: int):
+    g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    try:
+        room = Room.objects.get(pk=room_id, congress_id=g.congress_id)
+    except Room.DoesNotExist:
+        raise Http404 from None
+    plan = logistics.seat_plan(g, room)
+    return {"room": room, "rows": plan.rows, "unseated": plan.unseated, "seated": plan.seated}

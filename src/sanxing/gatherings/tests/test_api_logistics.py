@@ -217,3 +217,19 @@ def test_the_outsider_and_the_member_are_refused(meeting: Meeting):
             assert r.json()["code"] == "not_found"
     assert Room.objects.count() == 1 and RoomBooking.objects.count() == 1
     assert SupplyItem.objects.get().done_at is None and not Meal.objects.exists()
+
+
+def test_the_seat_plan(meeting: Meeting):
+    w, g = meeting.world, meeting.gathering
+    room = logistics.room_add(
+        congress=w.congress, name="小會議室", capacity=3, seats_per_row=2, by=w.clerk
+    )
+    c = client_for(w.clerk)
+    r = c.get(f"{API}/gatherings/{g.pk}/seat-plan?room_id={room.pk}")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["seated"] == 3 and len(body["rows"]) == 2 and body["unseated"]
+    assert body["rows"][0][0]["capacity"] == "voting_member"
+    assert c.get(f"{API}/gatherings/{g.pk}/seat-plan?room_id=999999").status_code == 404
+    r = client_for(w.outsider).get(f"{API}/gatherings/{g.pk}/seat-plan?room_id={room.pk}")
+    assert r.status_code == 404
