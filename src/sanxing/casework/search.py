@@ -137,9 +137,33 @@ def install_search_index(using: str = DEFAULT_DB_ALIAS, *, rebuild: bool = False
                 for sql in SQLITE_FILL:
                     cursor.execute(sql)
         elif connection.vendor == "postgresql":
-            for sql in POSTGRES_DDL:
+            missing = _postgres_missing(cursor)
+            if missing and connection.in_atomic_block:
+                # CREATE INDEX refuses a table with deferred foreign-key checks pending in
+                # this transaction (seed, reindex, a first search after writes): run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for sql in missing:
                 cursor.execute(sql)
     _installed.add(_key(using))
+
+
+def _postgres_missing(cursor: Any) -> list[str]:
+    """The statements of POSTGRES_DDL whose extension or index is not there yet."""
+    cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+    have_extension = cursor.fetchone() is not None
+    cursor.execute(
+        "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
+        [["casework_item_title_trgm", "casework_item_content_trgm", "casework_reply_text_trgm"]],
+    )
+    have = {row[0] for row in cursor.fetchall()}
+    missing = []
+    for sql in POSTGRES_DDL:
+        if sql.startswith("CREATE EXTENSION"):
+            if not have_extension:
+                missing.append(sql)
+        elif sql.split()[5] not in have:
+            missing.append(sql)
+    return missing
 
 
 def ensure_search_index(using: str = DEFAULT_DB_ALIAS) -> None:
