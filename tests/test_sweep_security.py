@@ -41,14 +41,6 @@ def test_the_sign_in_page_limits_guessing_like_the_api(world):
     assert response.status_code != 302, "the 13th try from the guessing address signed in"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "casework/views.py _client_ip: the tracking page counts wrong codes per REMOTE_ADDR, "
-        "which behind nginx is 127.0.0.1 for everyone: ten wrong codes from one visitor "
-        "lock every letter writer out for 15 minutes (429)"
-    ),
-)
 def test_one_visitor_guessing_codes_does_not_lock_out_the_others(world):
     letter = casework.letter_receive(
         congress=world.congress,

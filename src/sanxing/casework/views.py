@@ -39,6 +39,7 @@ from sanxing.casework.access import (
 from sanxing.casework.kinds import Kind, Purpose
 from sanxing.casework.models import Assignment, Item, ItemAttachment, Reply
 from sanxing.core.errors import BusinessError
+from sanxing.core.net import client_ip
 from sanxing.people.access import viewer_for
 from sanxing.people.models import Congress, Person
 
@@ -1162,7 +1163,8 @@ TRACK_WINDOW_SECONDS = 15 * 60
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    # The real client behind the trusted proxies, so one guesser can't lock out everyone.
+    return client_ip(request)
 
 
 def track(request: HttpRequest) -> HttpResponse:
