@@ -442,11 +442,14 @@ class SeatPlanOut(Schema):
 
 @router.get(
     "/gatherings/{gathering_id}/seat-plan",
-    response={200: SeatPlanOut, **error_responses(401, 404, 422)},
+    response={200: SeatPlanOut, **error_responses(400, 401, 404, 422)},
     summary="Seats by role in a room: voting members from the front row; who does not fit",
 )
-def seat_plan(request: HttpRequest, gathering_id: int, room_id: int):
+def seat_plan(request: HttpRequest, gathering_id: int, room_id: int | None = None):
+    # The meeting is looked up (and refused) before the room is asked for.
     g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    if room_id is None:
+        raise BusinessError(_("Choose a room of this congress."), field="room_id")
     try:
         room = Room.objects.get(pk=room_id, congress_id=g.congress_id)
     except Room.DoesNotExist:
