@@ -959,3 +959,77 @@ class ActivityReport(SoftDeleteModel):
 
     def __str__(self) -> str:
         return str(self.gathering)
+
+
+class SeatPlanState(SoftDeleteModel):
+    """The edits of a gathering's seat plan in one room: its ``version`` moves with every
+    pin, swap, clear or reset, so a clerk editing an old copy of the plan is told."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    gathering = models.ForeignKey(
+        Gathering, verbose_name=_("gathering"), on_delete=models.PROTECT, related_name="+"
+    )
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("seat plan")
+        verbose_name_plural = _("seat plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gathering", "room"],
+                condition=Q(deleted_at__isnull=True),
+                name="seat_plan_unique_room",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gathering} · {self.room}"
+
+
+class SeatPin(SoftDeleteModel):
+    """A seat fixed by the clerk: a person pinned to it, or kept free (reserved). The other
+    seats are filled by role from the roster."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    plan = models.ForeignKey(
+        SeatPlanState, verbose_name=_("seat plan"), on_delete=models.PROTECT, related_name="pins"
+    )
+    row = models.PositiveSmallIntegerField(_("row"))
+    number = models.PositiveSmallIntegerField(_("seat number"))
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reserved = models.BooleanField(_("reserved"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pinned seat")
+        verbose_name_plural = _("pinned seats")
+        ordering = ["plan", "row", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "row", "number"],
+                condition=Q(deleted_at__isnull=True),
+                name="seat_pin_unique_seat",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "person"],
+                condition=Q(deleted_at__isnull=True, person__isnull=False),
+                name="seat_pin_unique_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(reserved=True),
+                name="seat_pin_person_or_reserved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row}-{self.number}"
