@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "sanxing.casework",
     "sanxing.gatherings",
     "sanxing.documents",
+    "sanxing.deputies",
     "sanxing.api",
     "sanxing.web",
     "sanxing.demo",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("casework/search/", include("sanxing.casework.search_urls")),
     path("casework/", include("sanxing.casework.urls")),
     path("gatherings/", include("sanxing.gatherings.urls")),
+    path("deputies/", include("sanxing.deputies.urls")),
     path("notices/", include("sanxing.notify.urls")),
     path("", include("sanxing.web.urls")),
 ]

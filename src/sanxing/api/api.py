@@ -67,6 +67,7 @@ api.add_router("/notices", "sanxing.notify.api.router")
 api.add_router("/casework/search", "sanxing.casework.search_api.router")
 api.add_router("/casework", "sanxing.casework.api.router")
 api.add_router("/", "sanxing.gatherings.api.router")
+api.add_router("/deputies", "sanxing.deputies.api.router")
 
 # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.
 fallback = Router()
