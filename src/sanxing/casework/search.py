@@ -5,11 +5,13 @@ How the index is kept (no casework migration; everything is created idempotently
 - **SQLite** (≥ 3.34): an FTS5 table ``casework_item_fts`` with the ``trigram`` tokenizer
   (rowid = item id; columns title, content and the item's live reply texts), kept in sync by
   triggers on ``casework_item`` and ``casework_reply``. Words of three characters or more go
-  through ``MATCH``; words of one or two characters (trigram needs three) fall back to
-  ``LIKE`` on the same indexed columns.
+  through ``MATCH``.
 - **PostgreSQL**: ``CREATE EXTENSION IF NOT EXISTS pg_trgm`` and GIN ``gin_trgm_ops`` indexes
-  on the item's title and content and the reply's text; queries use ``ILIKE``, which those
-  indexes serve (words of three characters or more; shorter ones scan).
+  on the item's title and content and the reply's text; words of three characters or more use
+  ``ILIKE``, which those indexes serve.
+- **Both**: words of one or two characters (trigrams need three) are looked up in the gram
+  table ``casework_item_gram`` (gram, item_id): every distinct two-character sequence of the
+  same text, kept by triggers on both tables (SQLite triggers; PL/pgSQL on PostgreSQL).
 
 ``install_search_index()`` creates all this (and fills the SQLite table from the rows already
 there); it runs from the ``post_migrate`` handler connected when this module is imported
@@ -96,6 +98,145 @@ POSTGRES_DDL = [
     "ON casework_reply USING gin (text gin_trgm_ops)",
 ]
 
+# -- the gram table: one- and two-character words as an index lookup ---------------------------
+# Trigram indexes (FTS5 trigram, pg_trgm) cannot serve words shorter than three characters.
+# casework_item_gram holds every distinct two-character sequence (lower-cased as the search
+# folds case: ASCII on SQLite, like LIKE; the locale's lower() on PostgreSQL, like ILIKE) of an
+# item's searchable text: title, content and sent live replies, each followed by a newline.
+# A two-character word is ``gram = word``; a one-character word is the range of grams that start
+# with it (the newline after each field makes every character the start of a gram). Words never
+# contain white space, so a gram across two fields never matches.
+GRAM_TABLE = "casework_item_gram"
+GRAM_NUMBERS = "casework_item_gram_n"  # 1..4096: positions are (hi - 1) * 4096 + lo
+GRAM_BLOCK = 4096
+GRAM_TRIGGERS = ("item_ai", "item_au", "item_ad", "reply_ai", "reply_au", "reply_ad")
+_GRAM_TEXT = "{title} || char(10) || {content} || char(10) || coalesce({replies}, '') || char(10)"
+
+
+def _sqlite_text(alias: str) -> str:
+    return _GRAM_TEXT.format(
+        title=f"{alias}.title",
+        content=f"{alias}.content",
+        replies=_REPLIES_OF.format(item=f"{alias}.id"),
+    )
+
+
+def _sqlite_grams_of(source: str) -> str:
+    """SELECT (gram, item_id) of every row of ``source`` (a subquery with columns id, x)."""
+    return (
+        f"SELECT DISTINCT lower(substr(s.x, (hi.n - 1) * {GRAM_BLOCK} + lo.n, 2)), s.id "
+        f"FROM {source} s JOIN {GRAM_NUMBERS} hi ON hi.n <= (length(s.x) + {GRAM_BLOCK - 1}) / "
+        f"{GRAM_BLOCK} JOIN {GRAM_NUMBERS} lo ON (hi.n - 1) * {GRAM_BLOCK} + lo.n < length(s.x)"
+    )
+
+
+def _sqlite_regram(item: str) -> str:
+    return (
+        f"DELETE FROM {GRAM_TABLE} WHERE item_id = {item}; "
+        f"INSERT OR IGNORE INTO {GRAM_TABLE}(gram, item_id) "
+        + _sqlite_grams_of(
+            f"(SELECT i.id AS id, {_sqlite_text('i')} AS x FROM casework_item i "
+            f"WHERE i.id = {item})"
+        )
+        + ";"
+    )
+
+
+SQLITE_GRAM_DDL = [
+    f"CREATE TABLE IF NOT EXISTS {GRAM_TABLE} (gram TEXT NOT NULL, item_id INTEGER NOT NULL, "
+    "PRIMARY KEY (gram, item_id)) WITHOUT ROWID",
+    f"CREATE INDEX IF NOT EXISTS {GRAM_TABLE}_item ON {GRAM_TABLE}(item_id)",
+    f"CREATE TABLE IF NOT EXISTS {GRAM_NUMBERS} (n INTEGER PRIMARY KEY)",
+    f"WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < {GRAM_BLOCK}) "
+    f"INSERT OR IGNORE INTO {GRAM_NUMBERS}(n) SELECT n FROM k",
+    f"""CREATE TRIGGER IF NOT EXISTS {GRAM_TABLE}_item_ai AFTER INSERT ON casework_item BEGIN
+        {_sqlite_regram("new.id")}
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {GRAM_TABLE}_item_au AFTER UPDATE OF title, content
+    ON casework_item WHEN old.title IS NOT new.title OR old.content IS NOT new.content BEGIN
+        {_sqlite_regram("new.id")}
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {GRAM_TABLE}_item_ad AFTER DELETE ON casework_item BEGIN
+        DELETE FROM {GRAM_TABLE} WHERE item_id = old.id;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {GRAM_TABLE}_reply_ai AFTER INSERT ON casework_reply BEGIN
+        {_sqlite_regram("new.item_id")}
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {GRAM_TABLE}_reply_au AFTER UPDATE ON casework_reply BEGIN
+        {_sqlite_regram("old.item_id")}
+        {_sqlite_regram("new.item_id")}
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {GRAM_TABLE}_reply_ad AFTER DELETE ON casework_reply BEGIN
+        {_sqlite_regram("old.item_id")}
+    END""",
+]
+SQLITE_GRAM_FILL = [
+    f"DELETE FROM {GRAM_TABLE}",
+    f"INSERT OR IGNORE INTO {GRAM_TABLE}(gram, item_id) "
+    + _sqlite_grams_of(f"(SELECT i.id AS id, {_sqlite_text('i')} AS x FROM casework_item i)")
+    + " ORDER BY 1, 2",
+]
+
+_PG_TEXT = (
+    "i.title || E'\\n' || i.content || E'\\n' || coalesce((SELECT string_agg(r.text, E'\\n' "
+    "ORDER BY r.id) FROM casework_reply r WHERE r.item_id = i.id AND r.deleted_at IS NULL "
+    "AND r.approval IN ('', 'approved')), '') || E'\\n'"
+)
+PG_GRAM_MARK = "sanxing gram v1"
+POSTGRES_GRAM_DDL = [
+    f'CREATE TABLE IF NOT EXISTS {GRAM_TABLE} (gram text COLLATE "C" NOT NULL, '
+    "item_id integer NOT NULL, PRIMARY KEY (gram, item_id))",
+    f"CREATE INDEX IF NOT EXISTS {GRAM_TABLE}_item ON {GRAM_TABLE} (item_id)",
+    f"""CREATE OR REPLACE FUNCTION {GRAM_TABLE}_regram(p_item integer) RETURNS void AS $$
+        -- {PG_GRAM_MARK}
+        DELETE FROM {GRAM_TABLE} WHERE item_id = p_item;
+        INSERT INTO {GRAM_TABLE} (gram, item_id)
+        SELECT DISTINCT lower(substr(s.x, n, 2)), s.id
+        FROM (SELECT i.id, {_PG_TEXT} AS x FROM casework_item i WHERE i.id = p_item) s,
+             generate_series(1, length(s.x) - 1) n
+        ON CONFLICT DO NOTHING;
+    $$ LANGUAGE sql""",
+    f"""CREATE OR REPLACE FUNCTION {GRAM_TABLE}_item_trg() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            DELETE FROM {GRAM_TABLE} WHERE item_id = OLD.id;
+        ELSE
+            PERFORM {GRAM_TABLE}_regram(NEW.id);
+        END IF;
+        RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION {GRAM_TABLE}_reply_trg() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM {GRAM_TABLE}_regram(OLD.item_id);
+        END IF;
+        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.item_id <> OLD.item_id) THEN
+            PERFORM {GRAM_TABLE}_regram(NEW.item_id);
+        END IF;
+        RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"DROP TRIGGER IF EXISTS {GRAM_TABLE}_item_ai ON casework_item",
+    f"CREATE TRIGGER {GRAM_TABLE}_item_ai AFTER INSERT ON casework_item "
+    f"FOR EACH ROW EXECUTE FUNCTION {GRAM_TABLE}_item_trg()",
+    f"DROP TRIGGER IF EXISTS {GRAM_TABLE}_item_au ON casework_item",
+    f"CREATE TRIGGER {GRAM_TABLE}_item_au AFTER UPDATE OF title, content ON casework_item "
+    "FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title "
+    "OR OLD.content IS DISTINCT FROM NEW.content) "
+    f"EXECUTE FUNCTION {GRAM_TABLE}_item_trg()",
+    f"DROP TRIGGER IF EXISTS {GRAM_TABLE}_item_ad ON casework_item",
+    f"CREATE TRIGGER {GRAM_TABLE}_item_ad AFTER DELETE ON casework_item "
+    f"FOR EACH ROW EXECUTE FUNCTION {GRAM_TABLE}_item_trg()",
+    f"DROP TRIGGER IF EXISTS {GRAM_TABLE}_reply ON casework_reply",
+    f"CREATE TRIGGER {GRAM_TABLE}_reply AFTER INSERT OR UPDATE OR DELETE ON casework_reply "
+    f"FOR EACH ROW EXECUTE FUNCTION {GRAM_TABLE}_reply_trg()",
+]
+POSTGRES_GRAM_FILL = [
+    f"TRUNCATE {GRAM_TABLE}",
+    f"INSERT INTO {GRAM_TABLE} (gram, item_id) SELECT DISTINCT lower(substr(s.x, n, 2)), s.id "
+    f"FROM (SELECT i.id, {_PG_TEXT} AS x FROM casework_item i) s, "
+    "generate_series(1, length(s.x) - 1) n",
+]
+
 _installed: set[tuple[str, str]] = set()
 
 
@@ -112,39 +253,67 @@ def _has_fts_table(using: str) -> bool:
 
 
 def _triggers_current(using: str) -> bool:
+    """The FTS triggers are today's and the gram table with its triggers is there."""
     with connections[using].cursor() as cursor:
         cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-            [f"{FTS_TABLE}_reply_au"],
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s)",
+            [f"{FTS_TABLE}_reply_au", f"{GRAM_TABLE}_reply_au"],
         )
-        row = cursor.fetchone()
-    return row is not None and SQLITE_VERSION_MARK in (row[0] or "")
+        rows = dict(cursor.fetchall())
+    return (
+        SQLITE_VERSION_MARK in (rows.get(f"{FTS_TABLE}_reply_au") or "")
+        and f"{GRAM_TABLE}_reply_au" in rows
+    )
+
+
+def _drop_sqlite_triggers(cursor: Any) -> None:
+    for name in SQLITE_TRIGGERS:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{name}")
+    for name in GRAM_TRIGGERS:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {GRAM_TABLE}_{name}")
 
 
 def install_search_index(using: str = DEFAULT_DB_ALIAS, *, rebuild: bool = False) -> None:
-    """Create the index (idempotent); on SQLite fill it when new or when ``rebuild``."""
+    """Create the index (idempotent); fill it when new, stale or when ``rebuild``."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             fresh = not _has_fts_table(using)
             stale = not fresh and not _triggers_current(using)
             if stale:
-                for name in SQLITE_TRIGGERS:
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{name}")
-            for sql in SQLITE_DDL:
+                _drop_sqlite_triggers(cursor)
+            for sql in SQLITE_DDL + SQLITE_GRAM_DDL:
                 cursor.execute(sql)
             if fresh or stale or rebuild:
-                for sql in SQLITE_FILL:
+                for sql in SQLITE_FILL + SQLITE_GRAM_FILL:
                     cursor.execute(sql)
         elif connection.vendor == "postgresql":
             missing = _postgres_missing(cursor)
-            if missing and connection.in_atomic_block:
+            grams_current = _postgres_grams_current(cursor)
+            if (missing or not grams_current) and connection.in_atomic_block:
                 # CREATE INDEX refuses a table with deferred foreign-key checks pending in
                 # this transaction (seed, reindex, a first search after writes): run them now.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for sql in missing:
                 cursor.execute(sql)
+            if not grams_current:
+                for sql in POSTGRES_GRAM_DDL:
+                    cursor.execute(sql)
+            if not grams_current or rebuild:
+                for sql in POSTGRES_GRAM_FILL:
+                    cursor.execute(sql)
     _installed.add(_key(using))
+
+
+def _postgres_grams_current(cursor: Any) -> bool:
+    """The gram table is there, with today's function and its triggers."""
+    cursor.execute(
+        "SELECT (SELECT count(*) FROM pg_proc WHERE proname = %s AND prosrc LIKE %s), "
+        "(SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s)",
+        [f"{GRAM_TABLE}_regram", f"%{PG_GRAM_MARK}%", f"{GRAM_TABLE}%"],
+    )
+    functions, triggers = cursor.fetchone()
+    return bool(functions) and triggers == 4
 
 
 def _postgres_missing(cursor: Any) -> list[str]:
@@ -194,8 +363,7 @@ def _on_pre_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        for name in SQLITE_TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{name}")
+        _drop_sqlite_triggers(cursor)
     _installed.discard(_key(using))
 
 
@@ -234,31 +402,43 @@ def _fts_quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_LAST_CHAR = "\U0010ffff"
+
+
+def _gram_sql(term: str, vendor: str) -> tuple[str, list[Any]]:
+    """The ids of the items whose text contains ``term`` (one or two characters): an index
+    lookup in the gram table, folding case as the search does on that database."""
+    if vendor == "sqlite":
+        key, params = "%s", [term.translate(_ASCII_LOWER)]
+    else:
+        key, params = "lower(%s)", [term]
+    if len(term) == 2:
+        return f"SELECT item_id FROM {GRAM_TABLE} WHERE gram = {key}", params
+    return (
+        f"SELECT item_id FROM {GRAM_TABLE} WHERE gram >= {key} AND gram <= {key} || %s",
+        [*params, *params, _LAST_CHAR],
+    )
 
 
 def _sqlite_filter(items: QuerySet[Item], terms: list[str]) -> QuerySet[Item]:
     long = [t for t in terms if len(t) >= 3]
     short = [t for t in terms if len(t) < 3]
-    where: list[str] = []
-    params: list[Any] = []
     if long:
-        where.append(f"{FTS_TABLE} MATCH %s")
-        params.append(" AND ".join(_fts_quote(t) for t in long))
-    for t in short:
-        where.append(
-            "(title LIKE %s ESCAPE '\\' OR content LIKE %s ESCAPE '\\' "
-            "OR replies LIKE %s ESCAPE '\\')"
+        match = " AND ".join(_fts_quote(t) for t in long)
+        items = items.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
         )
-        params += [_like(t)] * 3
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE " + " AND ".join(where)
-    return items.filter(pk__in=RawSQL(sql, params))
+    for t in short:
+        items = items.filter(pk__in=RawSQL(*_gram_sql(t, "sqlite")))
+    return items
 
 
 def _postgres_filter(items: QuerySet[Item], terms: list[str]) -> QuerySet[Item]:
     for t in terms:
+        if len(t) < 3:
+            items = items.filter(pk__in=RawSQL(*_gram_sql(t, "postgresql")))
+            continue
         replied = Reply.objects.filter(SENT, item=OuterRef("pk")).filter(ILike(F("text"), Value(t)))
         items = items.filter(
             ILike(F("title"), Value(t)) | ILike(F("content"), Value(t)) | Exists(replied)
