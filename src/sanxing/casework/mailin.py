@@ -12,6 +12,9 @@ Refused at the protocol level, before anything is written:
 - a malformed message (no sender address, unparsable, an attachment the attachment limits
   refuse): logged, ``550``/``552``/``554``, no letter.
 
+Once a letter is in, the writer is e-mailed an acknowledgement with the tracking code, unless
+the mail is automatic, a repeat, or the sender had enough for today (``acknowledge.py``).
+
 The database work runs in a worker thread (Django's ORM is synchronous)."""
 
 from __future__ import annotations
@@ -102,9 +105,12 @@ def _files_of(message: EmailMessage) -> list[tuple[str, bytes]]:
     return files
 
 
-def deliver(content: bytes, recipients: list[str]) -> tuple[str, list[int]]:
-    """Turn one received message into a letter per mailbox; the SMTP answer and the items."""
-    from sanxing.casework import services
+def deliver(
+    content: bytes, recipients: list[str], envelope_sender: str | None = None
+) -> tuple[str, list[int]]:
+    """Turn one received message into a letter per mailbox, then acknowledge it to the
+    writer once (``acknowledge.py``); the SMTP answer and the items."""
+    from sanxing.casework import acknowledge, services
 
     try:
         message = email.message_from_bytes(content, policy=email.policy.default)
@@ -112,6 +118,8 @@ def deliver(content: bytes, recipients: list[str]) -> tuple[str, list[int]]:
         subject = str(message.get("Subject", "") or "")
         text = _text_of(message)  # type: ignore[arg-type]
         files = _files_of(message)  # type: ignore[arg-type]
+        message_id = str(message.get("Message-ID", "") or "").strip()
+        automatic = acknowledge.automatic_reason(message, envelope_sender)
     except Exception:
         logger.warning("mailin: malformed message refused", exc_info=True)
         return "554 5.6.0 Malformed message", []
@@ -137,8 +145,15 @@ def deliver(content: bytes, recipients: list[str]) -> tuple[str, list[int]]:
             text=text,
             files=checked,
         )
-        items.append(item.pk)
-    return "250 2.0.0 Letter received", items
+        items.append((item, mailbox))
+    for item, mailbox in items:
+        try:
+            acknowledge.letter_acknowledge(
+                item=item, mailbox=mailbox, message_id=message_id, automatic=automatic
+            )
+        except Exception:  # the letter is in: a failed acknowledgement must not lose it
+            logger.exception("mailin: acknowledging %s failed", item.pk)
+    return "250 2.0.0 Letter received", [item.pk for item, _mailbox in items]
 
 
 class MailinHandler:
@@ -169,7 +184,9 @@ class MailinHandler:
             return "451 4.7.1 Too many messages from you this hour; try later"
         await asyncio.to_thread(_db, _increment, sender)
         content = envelope.original_content or envelope.content
-        answer, _items = await asyncio.to_thread(_db, deliver, content, list(envelope.rcpt_tos))
+        answer, _items = await asyncio.to_thread(
+            _db, deliver, content, list(envelope.rcpt_tos), envelope.mail_from
+        )
         return answer
 
 
