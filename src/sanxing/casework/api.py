@@ -887,3 +887,9 @@ def progress_add(request: HttpRequest, item_id: int, payload: ProgressIn):
         by=request.user,
     )
     return Status(201, report)
+
+
+# The satisfaction vote on a review opinion's handling report.
+from sanxing.casework import api_satisfaction  # noqa: E402
+
+router.add_router("", api_satisfaction.router)

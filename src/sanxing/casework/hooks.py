@@ -12,7 +12,13 @@ log = logging.getLogger(__name__)
 
 
 def connect() -> None:
-    from sanxing.casework import access, reminders, services, worklist
+    from sanxing.casework import (
+        access,
+        reminders,
+        satisfaction,  # defines SatisfactionVote (its model)
+        services,
+        worklist,
+    )
 
     try:
         from sanxing.workcal.hooks import register_recomputer
@@ -43,6 +49,14 @@ def connect() -> None:
         log.warning("sanxing.gatherings.handoff missing: decisions are entered by hand")
     else:
         register_decision_sink(services.decision_receive)
+
+    try:
+        from sanxing.gatherings.handoff import register_subject_link, register_vote_listener
+    except ImportError:  # pragma: no cover
+        log.warning("sanxing.gatherings.handoff missing: no satisfaction votes")
+    else:
+        register_vote_listener(satisfaction.vote_closed_receive)
+        register_subject_link(satisfaction.SUBJECT_PREFIX, satisfaction.subject_link)
 
     try:
         from sanxing.web.navigation import register_nav

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxing.casework import views
+from sanxing.casework import satisfaction, views
 
 app_name = "casework"
 urlpatterns = [
@@ -26,6 +26,11 @@ urlpatterns = [
         name="satisfaction_form",
     ),
     path("items/<int:pk>/assign/", views.item_assign, name="assign"),
+    path(
+        "items/<int:pk>/satisfaction-vote/schedule/",
+        satisfaction.satisfaction_schedule_view,
+        name="satisfaction_schedule",
+    ),
     path("items/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
     path("assignments/<int:pk>/notice.pdf", views.assignment_notice, name="assignment_notice"),
     path(

@@ -132,6 +132,9 @@ class AgendaItem(SoftDeleteModel):
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
+    # What the item is about outside gatherings, e.g. "casework.item:42" for the satisfaction
+    # vote on a review opinion's handling report (sanxing.gatherings.handoff).
+    subject_ref = models.CharField(_("subject"), max_length=60, blank=True, default="")
     history = HistoricalRecords()
 
     class Meta:
@@ -153,6 +156,15 @@ class AgendaItem(SoftDeleteModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def subject_link(self) -> tuple[str, str] | None:
+        """(url, label) of the outside subject, from the engine that registered it."""
+        if not self.subject_ref:
+            return None
+        from sanxing.gatherings.handoff import subject_link
+
+        return subject_link(self.subject_ref)
 
 
 class RosterEntry(SoftDeleteModel):

@@ -882,6 +882,13 @@ def vote_close(
             AgendaItem.objects.filter(pk=current.agenda_item_id).update(
                 state=AgendaItem.State.DECIDED
             )
+        # An item about an outside subject (a review opinion's satisfaction vote): the
+        # listeners record the result in this same transaction, so the vote is never closed
+        # without its effect, nor the effect written without the vote; a listener that fails
+        # rolls the close back and the vote stays open (sanxing.gatherings.handoff).
+        from sanxing.gatherings.handoff import vote_closed_notify
+
+        vote_closed_notify(vote=current, by=by)
         return current
 
 

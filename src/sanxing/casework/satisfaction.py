@@ -1,0 +1,372 @@
+"""The satisfaction vote (滿意度表決) on a review opinion's handling report.
+
+A review opinion (審議意見) is answered by the government's written handling report; the
+office may put that report to a satisfaction vote at a later Standing Committee meeting
+(監督法 Arts. 17, 37, 50; shared/DESIGN.md: "the government replies with its handling
+report → the next meeting evaluates it"). Casework never imports the meeting engine's
+models: it asks ``sanxing.gatherings.handoff`` for an agenda item about the item and
+listens for the close of its vote.
+
+- ``satisfaction_vote_schedule`` puts the report of the current round on the agenda of a
+  Standing Committee meeting still to be held, in the same congress, after the report.
+- ``vote_closed_receive`` (the listener) records the result when that vote closes, INSIDE the
+  meeting engine's transaction: the vote and its record are one fact. It never refuses for a
+  business reason (an item closed meanwhile gets the result recorded, its state untouched), so
+  only a fault rolls the close back, and then the vote stays open with nothing written. It is
+  idempotent: the same vote delivered twice is recorded once.
+- Passed → satisfied: the item is closed. Failed → not satisfied: in the first round the item
+  goes back to the lead unit with the re-handling clock (the REHANDLE rule of the kind, with
+  its article), and its new report can be put to the vote again; a second failed vote is
+  recorded and the item waits for the office (further supervision is the Committee's call).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import models, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from simple_history.models import HistoricalRecords
+
+from sanxing.casework import kinds
+from sanxing.casework.access import item_for_user
+from sanxing.casework.kinds import Kind, Purpose
+from sanxing.casework.models import Assignment, Item, Reply
+from sanxing.core.errors import BusinessError, NotPermitted
+from sanxing.core.models import SoftDeleteModel
+from sanxing.people.models import Congress
+
+SUBJECT_PREFIX = "casework.item:"
+
+# Timeline actions of this module, labelled like the engine's own.
+kinds.ACTION_LABELS.setdefault("satisfaction_scheduled", gettext_lazy("put to a satisfaction vote"))
+kinds.ACTION_LABELS.setdefault("satisfaction_vote", gettext_lazy("satisfaction vote taken"))
+
+
+class SatisfactionVote(SoftDeleteModel):
+    """One round's handling report put to the vote at a meeting, and the result."""
+
+    class Result(models.TextChoices):
+        PENDING = "", gettext_lazy("to be voted on")
+        SATISFIED = "satisfied", gettext_lazy("satisfied")
+        UNSATISFIED = "unsatisfied", gettext_lazy("not satisfied")
+
+    congress = models.ForeignKey(
+        Congress, verbose_name=gettext_lazy("congress"), on_delete=models.PROTECT
+    )
+    item = models.ForeignKey(
+        Item,
+        verbose_name=gettext_lazy("item"),
+        on_delete=models.PROTECT,
+        related_name="satisfaction_votes",
+    )
+    round = models.PositiveSmallIntegerField(gettext_lazy("round"))
+    report_on = models.DateField(gettext_lazy("handling report of"))
+    # The meeting engine's records, by id (casework does not import its models).
+    gathering_id = models.PositiveIntegerField(gettext_lazy("meeting"))
+    agenda_item_id = models.PositiveIntegerField(gettext_lazy("agenda item"))
+    meeting_title = models.CharField(gettext_lazy("meeting"), max_length=200)
+    meeting_on = models.DateField(gettext_lazy("meeting day"))
+    vote_id = models.PositiveIntegerField(gettext_lazy("vote"), null=True, blank=True)
+    result = models.CharField(
+        gettext_lazy("result"), max_length=12, choices=Result.choices, blank=True, default=""
+    )
+    yes = models.PositiveIntegerField(gettext_lazy("yes"), default=0)
+    no = models.PositiveIntegerField(gettext_lazy("no"), default=0)
+    abstain = models.PositiveIntegerField(gettext_lazy("abstain"), default=0)
+    not_voting = models.PositiveIntegerField(gettext_lazy("not voting"), default=0)
+    absent = models.PositiveIntegerField(gettext_lazy("absent"), default=0)
+    body_size = models.PositiveIntegerField(gettext_lazy("members of the body"), default=0)
+    present = models.PositiveIntegerField(gettext_lazy("present"), default=0)
+    required = models.PositiveIntegerField(gettext_lazy("votes required"), default=0)
+    threshold = models.CharField(gettext_lazy("threshold"), max_length=200, blank=True)
+    closed_at = models.DateTimeField(gettext_lazy("voted at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        app_label = "casework"
+        verbose_name = gettext_lazy("satisfaction vote")
+        verbose_name_plural = gettext_lazy("satisfaction votes")
+        ordering = ["item", "round", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote_id"],
+                condition=Q(vote_id__isnull=False),
+                name="satisfaction_vote_unique_vote",
+            ),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(result="", deleted_at__isnull=True),
+                name="satisfaction_vote_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=["", "satisfied", "unsatisfied"]),
+                name="satisfaction_vote_result_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.meeting_title}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.result == ""
+
+    @property
+    def meeting_url(self) -> str:
+        try:
+            return reverse("gatherings:detail", args=[self.gathering_id])
+        except Exception:  # pragma: no cover - the meeting engine's pages are optional
+            return ""
+
+
+# --- selectors -------------------------------------------------------------------------------
+
+
+def satisfaction_votes(item: Item) -> list[SatisfactionVote]:
+    return list(SatisfactionVote.objects.filter(item=item).order_by("round", "pk"))
+
+
+def handling_report(item: Item) -> Reply | None:
+    """The lead unit's sent report of the item's current round."""
+    replies = Reply.objects.filter(
+        item=item, round=item.round, assignment__role=Assignment.Role.LEAD
+    ).order_by("-sent_on", "-pk")
+    return next((r for r in replies if r.is_sent), None)
+
+
+def can_schedule(item: Item) -> bool:
+    return (
+        item.kind == Kind.REVIEW_OPINION
+        and item.state == kinds.REPLIED
+        and not SatisfactionVote.objects.filter(item=item, round=item.round).exists()
+    )
+
+
+def meeting_choices(item: Item) -> list[Any]:
+    from sanxing.gatherings.handoff import committee_meetings_after
+
+    report = handling_report(item)
+    if report is None:
+        return []
+    return committee_meetings_after(congress_id=item.congress_id, after=report.sent_on)
+
+
+# --- services --------------------------------------------------------------------------------
+
+
+def _agenda_title(item: Item) -> str:
+    from sanxing.casework.services import _official
+
+    title = item.title.strip()
+    for mark in ("《", "》"):
+        title = title.replace(mark, "")
+    return _official(gettext_lazy("Satisfaction vote on the handling report on “%(title)s”")) % {
+        "title": title
+    }
+
+
+def satisfaction_vote_schedule(*, item: Item, gathering_id: int, by: Any) -> SatisfactionVote:
+    """The office puts the handling report of the item's current round on the agenda of a
+    later Standing Committee meeting for a satisfaction vote."""
+    from sanxing.casework.services import _event, _lock, _require_office
+    from sanxing.gatherings.handoff import subject_agenda_item_add
+
+    _require_office(by, item.congress_id)
+    if item.kind != Kind.REVIEW_OPINION:
+        raise BusinessError(
+            _("Only a review opinion's handling report is put to a satisfaction vote."),
+            code="wrong_kind",
+        )
+    with transaction.atomic():
+        item = _lock(item)
+        report = handling_report(item)
+        if item.state != kinds.REPLIED or report is None:
+            raise BusinessError(
+                _("The handling report has not been received yet."), code="no_report"
+            )
+        if SatisfactionVote.objects.filter(item=item, round=item.round).exists():
+            raise BusinessError(
+                _("This handling report is already on a meeting's agenda for the vote."),
+                code="already_scheduled",
+            )
+        placed = subject_agenda_item_add(
+            congress_id=item.congress_id,
+            gathering_id=gathering_id,
+            title=_agenda_title(item),
+            subject_ref=f"{SUBJECT_PREFIX}{item.pk}",
+            after=report.sent_on,
+            by=by,
+        )
+        row = SatisfactionVote(
+            congress_id=item.congress_id,
+            item=item,
+            round=item.round,
+            report_on=report.sent_on,
+            gathering_id=placed.gathering_id,
+            agenda_item_id=placed.agenda_item_id,
+            meeting_title=placed.gathering_title,
+            meeting_on=placed.starts_on,
+        )
+        row._history_user = by  # type: ignore[attr-defined]
+        row.save()
+        _event(
+            item,
+            action="satisfaction_scheduled",
+            by=by,
+            note=f"{placed.gathering_title} · {placed.starts_on.isoformat()}",
+        )
+        return row
+
+
+def _counts_note(row: SatisfactionVote) -> str:
+    from sanxing.casework.services import _official
+
+    return _official(
+        gettext_lazy(
+            "yes %(yes)d, no %(no)d, abstain %(abstain)d, not voting %(not_voting)d, "
+            "absent %(absent)d of %(body)d members; %(required)d needed (%(threshold)s)"
+        )
+    ) % {
+        "yes": row.yes,
+        "no": row.no,
+        "abstain": row.abstain,
+        "not_voting": row.not_voting,
+        "absent": row.absent,
+        "body": row.body_size,
+        "required": row.required,
+        "threshold": row.threshold,
+    }
+
+
+def vote_closed_receive(closed: Any, by: Any) -> SatisfactionVote | None:
+    """The vote listener for ``sanxing.gatherings.handoff``: records the result of a
+    satisfaction vote on the item and moves it on. Runs inside ``vote_close``'s transaction;
+    idempotent."""
+    from sanxing.casework.services import (
+        _event,
+        _lock,
+        _move,
+        _official,
+        _save,
+        _start_clock,
+    )
+
+    if not closed.subject_ref.startswith(SUBJECT_PREFIX):
+        return None
+    done = SatisfactionVote.objects.filter(vote_id=closed.vote_id).first()
+    if done is not None:
+        return done  # delivered again: recorded once
+    row = (
+        SatisfactionVote.objects.select_for_update()
+        .filter(agenda_item_id=closed.agenda_item_id, result="")
+        .first()
+    )
+    if row is None:
+        return None  # a second vote on an item already recorded, or a withdrawn schedule
+    item = _lock(row.item)
+    row.vote_id = closed.vote_id
+    row.result = (
+        SatisfactionVote.Result.SATISFIED if closed.passed else SatisfactionVote.Result.UNSATISFIED
+    )
+    for name in ("yes", "no", "abstain", "not_voting", "absent", "body_size", "present"):
+        setattr(row, name, getattr(closed, name))
+    row.required = closed.required
+    row.threshold = f"{closed.threshold_label}, {closed.threshold_article}"[:200]
+    row.closed_at = closed.closed_at
+    row.version += 1
+    row._history_user = by  # type: ignore[attr-defined]
+    row.save()
+    on = timezone.localtime(closed.closed_at).date()
+    label = _official(row.Result(row.result).label)
+    note = f"{closed.gathering_title} · {label}: {_counts_note(row)}"
+    current_round = item.state == kinds.REPLIED and item.round == row.round
+    if not current_round:
+        # The item moved on meanwhile (closed by the office, …): the result is recorded only.
+        _event(item, action="satisfaction_vote", by=by, note=note)
+        return row
+    if closed.passed:
+        item.closed_on = on
+        _save(item, by, ["closed_on"])
+        _move(item, action="evaluate", to=kinds.CLOSED, by=by, note=note)
+    elif item.round == 1:
+        item.round = 2
+        _save(item, by, ["round"])
+        _move(item, action="evaluate", to=kinds.REHANDLING, by=by, note=note)
+        lead = Assignment.objects.filter(
+            item=item, role=Assignment.Role.LEAD, withdrawn_on__isnull=True
+        ).first()
+        if lead is not None:
+            _start_clock(item, purpose=Purpose.REHANDLE, start=on, by=by, assignment=lead, round=2)
+    else:
+        _event(
+            item,
+            action="satisfaction_vote",
+            by=by,
+            note=note
+            + " · "
+            + _official(gettext_lazy("second vote failed: the office decides further supervision")),
+        )
+    return row
+
+
+def subject_link(subject_ref: str) -> tuple[str, str] | None:
+    """The link on the meeting's agenda to the review opinion."""
+    try:
+        pk = int(subject_ref.removeprefix(SUBJECT_PREFIX))
+    except ValueError:
+        return None
+    return reverse("casework:item", args=[pk]), _("Open the review opinion")
+
+
+def rehandle_clock(item: Item) -> Any:
+    """The open re-handling clock of the item, if any (shown with its rule and article)."""
+    from sanxing.casework.models import Clock
+
+    return (
+        Clock.objects.filter(item=item, purpose=Purpose.REHANDLE, stopped_on__isnull=True)
+        .order_by("-started_on")
+        .first()
+    )
+
+
+# --- the page's form -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def satisfaction_schedule_view(request: Any, pk: int) -> Any:
+    """POST from the item page: put the handling report to a satisfaction vote. Someone who
+    may see the item but not do this gets 404, like a lookup refused."""
+    item = item_for_user(request.user, pk)
+    try:
+        gathering_id = int(request.POST.get("gathering_id", ""))
+    except ValueError:
+        messages.error(request, _("Choose a Standing Committee meeting."))
+        return redirect("casework:item", item.pk)
+    try:
+        row = satisfaction_vote_schedule(item=item, gathering_id=gathering_id, by=request.user)
+    except NotPermitted:
+        raise Http404 from None
+    except BusinessError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The handling report is on the agenda of “%(meeting)s” for a satisfaction vote.")
+            % {"meeting": row.meeting_title},
+        )
+    return redirect(f"{reverse('casework:item', args=[item.pk])}#satisfaction")
+
+
+def office_only_message() -> str:
+    return _("Only the office can do this.")
