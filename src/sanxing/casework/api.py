@@ -889,6 +889,11 @@ def progress_add(request: HttpRequest, item_id: int, payload: ProgressIn):
     return Status(201, report)
 
 
+# Implementation items: change, withdraw and reopen milestones; the list by progress.
+from sanxing.casework import api_implementation  # noqa: E402
+
+router.add_router("", api_implementation.router)
+
 # The satisfaction vote on a review opinion's handling report.
 from sanxing.casework import api_satisfaction  # noqa: E402
 

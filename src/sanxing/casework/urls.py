@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sanxing.casework import satisfaction, views
+from sanxing.casework import views_implementation
 
 app_name = "casework"
 urlpatterns = [
@@ -8,6 +9,17 @@ urlpatterns = [
     path("new/", views.item_new, name="item_new"),
     path("assign/", views.bulk_assign, name="bulk_assign"),
     path("letters/new/", views.letter_new, name="letter_new"),
+    # Implementation items: the item page and the unit portal with milestones and progress
+    # (they wrap views._item_context / the same selector), the milestone steps, the list by
+    # progress. Listed first so that they answer these paths.
+    path("items/<int:pk>/", views_implementation.item_page, name="item"),
+    path("unit/", views_implementation.unit_portal, name="unit"),
+    path("implementation/", views_implementation.progress_desk, name="implementation_desk"),
+    path(
+        "items/<int:pk>/milestones/<int:milestone_pk>/<slug:action>/",
+        views_implementation.milestone_action,
+        name="milestone_action",
+    ),
     path("items/<int:pk>/", views.item_page, name="item"),
     path(
         "items/<int:pk>/files/<int:file_pk>/",
