@@ -22,6 +22,7 @@ listens for the close of its vote.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -370,3 +371,128 @@ def satisfaction_schedule_view(request: Any, pk: int) -> Any:
 
 def office_only_message() -> str:
     return _("Only the office can do this.")
+
+
+# --- the demo congress -------------------------------------------------------------------------
+
+
+def build_demo(ctx: Any) -> None:
+    """Two review opinions of the demo whose handling reports were put to a satisfaction vote
+    at the last Standing Committee meeting held: one satisfied (closed), one not satisfied
+    (being handled again, with its re-handling clock). Runs after both engines' demo data; the
+    vote goes through the meeting engine's services, so casework records it as in real life."""
+    from sanxing.casework import services
+    from sanxing.gatherings import services as meetings
+    from sanxing.gatherings.kinds import COMMITTEE_MEETING
+    from sanxing.gatherings.models import AgendaItem, Gathering
+    from sanxing.people.models import Organisation
+
+    clerk = ctx.accounts.get("clerk")
+    units = list(
+        Organisation.objects.filter(
+            congress=ctx.congress, kind=Organisation.Kind.HANDLING_UNIT
+        ).order_by("pk")[:2]
+    )
+    held = list(
+        Gathering.objects.filter(
+            congress=ctx.congress,
+            kind=COMMITTEE_MEETING,
+            status=Gathering.Status.HELD,
+            starts_at__date__lt=ctx.today,
+        ).order_by("-starts_at")[:3]
+    )
+    if clerk is None or not units or not held:
+        ctx.log("    satisfaction votes: no clerk, unit or held committee meeting")
+        return
+    cases = (
+        ("對市人民政府關於全市義務教育優質均衡發展情況報告的審議意見", units[0], True),
+        ("對市人民政府關於大氣污染防治工作情況報告的審議意見", units[-1], False),
+    )
+    for gathering in held:
+        day = timezone.localtime(gathering.starts_at).date()
+        try:
+            with transaction.atomic():
+                for n, (title, unit, satisfied) in enumerate(cases):
+                    item = services.item_submit(
+                        congress=ctx.congress,
+                        kind=Kind.REVIEW_OPINION,
+                        title=title,
+                        content="常委會組成人員審議認為……建議：一、……二、……",
+                        submitted_on=day - dt.timedelta(days=130),
+                        deputies=[],
+                        by=clerk,
+                    )
+                    item = services.item_register(
+                        item=item, by=clerk, on=day - dt.timedelta(days=128)
+                    )
+                    lead = services.item_assign(
+                        item=item, lead_unit=unit, by=clerk, on=day - dt.timedelta(days=128)
+                    )[0]
+                    reply = Reply(
+                        congress=ctx.congress,
+                        item=item,
+                        assignment=lead,
+                        round=1,
+                        text="關於審議意見研究處理情況的報告：……",
+                        reply_class="A" if satisfied else "B",
+                        committed_on=None if satisfied else day + dt.timedelta(days=180),
+                        signed_by=f"{unit.name}主要負責人",
+                        sent_on=day - dt.timedelta(days=30),
+                        submitted_by=clerk,
+                    )
+                    reply._history_user = clerk  # type: ignore[attr-defined]
+                    reply.save()
+                    lead.accepted_on = day - dt.timedelta(days=125)
+                    lead.save(update_fields=["accepted_on"])
+                    item.refresh_from_db()
+                    services._reply_takes_effect(item, lead, reply, by=clerk)
+                    item.refresh_from_db()
+                    agenda = AgendaItem(
+                        congress=ctx.congress,
+                        gathering=gathering,
+                        order=90 + n,
+                        title=_agenda_title(item),
+                        kind=AgendaItem.Kind.REPORT,
+                        state=AgendaItem.State.CONSIDERED,
+                        subject_ref=f"{SUBJECT_PREFIX}{item.pk}",
+                    )
+                    agenda._history_user = clerk  # type: ignore[attr-defined]
+                    agenda.save()
+                    SatisfactionVote.objects.create(
+                        congress=ctx.congress,
+                        item=item,
+                        round=1,
+                        report_on=reply.sent_on,
+                        gathering_id=gathering.pk,
+                        agenda_item_id=agenda.pk,
+                        meeting_title=gathering.title,
+                        meeting_on=day,
+                    )
+                    at = gathering.starts_at + dt.timedelta(minutes=200 + 5 * n)
+                    vote = meetings.vote_open(
+                        item=agenda, motion=agenda.title, mode="counts", by=clerk, at=at
+                    )
+                    present = meetings.quorum(gathering).present
+                    yes = vote.required + 3 if satisfied else max(vote.required - 4, 0)
+                    yes = min(yes, present)
+                    no = max(present - yes - 2, 0)
+                    meetings.vote_close(
+                        vote=vote,
+                        by=clerk,
+                        counts=meetings.Counts(yes=yes, no=no, abstain=present - yes - no),
+                        at=at + dt.timedelta(minutes=2),
+                    )
+        except BusinessError as exc:
+            ctx.log(f"    satisfaction votes not taken at {gathering.title}: {exc.message}")
+            continue
+        ctx.log(f"    satisfaction votes taken at {gathering.title}")
+        return
+
+
+try:
+    from sanxing.demo.registry import register as _register_demo
+except ImportError:  # pragma: no cover - the demo app is optional
+    pass
+else:
+    # After casework (50) and gatherings' follow-up (60).
+    _register_demo("casework-satisfaction", order=70, build=build_demo)
