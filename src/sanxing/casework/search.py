@@ -26,11 +26,24 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Exists, F, Lookup, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Lookup,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.safestring import SafeString, mark_safe
@@ -485,6 +498,48 @@ def search_items(user: Any, q: str) -> QuerySet[Item]:
     return matching(items_visible_to(user), q).prefetch_related(
         Prefetch("replies", queryset=live_replies, to_attr="live_replies")
     )
+
+
+RESULT_FIELDS = ("id", "kind", "year", "number", "title", "content", "state", "submitted_on")
+
+
+def search_page(user: Any, q: str, number: Any, per_page: int) -> Page:
+    """One page of ``search_items`` for the search page, in one query: the matching items are
+    found once (the rows carry the total as ``COUNT(*) OVER ()``), instead of a ``COUNT`` and
+    the rows each running the match. Only the rows whose title and content hold no word get
+    their live replies (one more query, and none when every passage is in the content).
+    ``number`` as Paginator.get_page takes it: not a number → 1, past the end → the last."""
+    items = matching(items_visible_to(user), q).only(*RESULT_FIELDS)
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    start = (wanted - 1) * per_page
+    rows = list(items.annotate(found=Window(Count("*")))[start : start + per_page])
+    paginator = Paginator(items, per_page)
+    if rows:
+        paginator.count = rows[0].found  # type: ignore[misc]  # a cached_property
+    elif wanted > 1:  # past the end: Paginator's last page (rare; two more queries)
+        return search_page(user, q, paginator.num_pages, per_page)
+    else:
+        paginator.count = 0  # type: ignore[misc]
+    attach_live_replies(rows, terms_of(q))
+    return Page(rows, wanted, paginator)
+
+
+def attach_live_replies(items: Sequence[Item], terms: list[str]) -> None:
+    """``item.live_replies`` (as search_items prefetches them) for the items whose content
+    holds none of ``terms``; the others get an empty list (their passage is in the content)."""
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.I) if terms else None
+    need = [i for i in items if pattern is None or not pattern.search(i.content or "")]
+    for item in items:
+        item.live_replies = []  # type: ignore[attr-defined]
+    if not need:
+        return
+    by_item = {i.pk: i for i in need}
+    replies = Reply.objects.filter(SENT, item_id__in=by_item).order_by("round", "sent_on", "pk")
+    for reply in replies:
+        by_item[reply.item_id].live_replies.append(reply)  # type: ignore[attr-defined]
 
 
 # -- snippets -----------------------------------------------------------------------------------
