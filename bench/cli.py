@@ -4,7 +4,7 @@
    in bench/data/, and, when DATABASE_URL names PostgreSQL, that database too.
 2. Times each scenario on each database in a subprocess (bench.run): a warm-up request,
    then N timed ones; median, p95 and the query count, beside the floor (one SQL query
-   returning the same facts) and the ratio.
+   returning the same facts), the time the page spent in SQL and the two ratios.
 3. Prints a table and writes bench/results/latest.json.
 """
 
@@ -78,16 +78,30 @@ def postgres_dataset(url: str, scale: int, data_dir: Path) -> str:
     return url
 
 
-def measure(url: str, runs: int, scenarios: list[str], data_dir: Path) -> dict[str, Any]:
+def measure(
+    url: str, runs: int, scenarios: list[str], data_dir: Path, profile_dir: Path | None = None
+) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json", dir=data_dir) as out:
         command = [sys.executable, "-m", "bench.run", "--runs", str(runs), "--out", out.name]
+        if profile_dir is not None:
+            command += ["--profile-dir", str(profile_dir)]
         env = {**base_env(data_dir), "DATABASE_URL": url}
         subprocess.run([*command, *scenarios], env=env, check=True)
         return json.loads(Path(out.name).read_text())
 
 
 def table(reports: list[dict[str, Any]]) -> str:
-    head = ("database", "scenario", "median ms", "p95 ms", "queries", "floor ms", "ratio")
+    head = (
+        "database",
+        "scenario",
+        "median ms",
+        "p95 ms",
+        "queries",
+        "sql ms",
+        "floor ms",
+        "ratio",
+        "sql ratio",
+    )
     rows = [head]
     for report in reports:
         for name, r in report["scenarios"].items():
@@ -98,8 +112,10 @@ def table(reports: list[dict[str, Any]]) -> str:
                     f"{r['median_ms']:.2f}",
                     f"{r['p95_ms']:.2f}",
                     str(r["queries"]),
+                    f"{r['sql_ms']:.2f}",
                     f"{r['floor_median_ms']:.3f}",
                     f"{r['ratio']:.0f}×",
+                    f"{r['sql_ratio']:.1f}×",
                 )
             )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
@@ -126,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="default: bench/results (or DATA_DIR/results)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also cProfile each page (--runs requests) into RESULTS_DIR/profile-<db>/<name>.txt",
+    )
     parser.add_argument("scenarios", nargs="*", help="names (default: all)")
     args = parser.parse_args(argv)
     from bench.scenarios import registered
@@ -148,7 +169,12 @@ def main(argv: list[str] | None = None) -> int:
 
     reports = []
     for url in urls:
-        report = measure(url, args.runs, args.scenarios, data_dir)
+        profile_dir = None
+        if args.profile:
+            vendor = "postgresql" if url.startswith("postgres") else "sqlite"
+            profile_dir = (results_dir / f"profile-{vendor}").resolve()
+            profile_dir.mkdir(parents=True, exist_ok=True)
+        report = measure(url, args.runs, args.scenarios, data_dir, profile_dir)
         report["scale"] = args.scale
         reports.append(report)
     print(table(reports))

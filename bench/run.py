@@ -29,8 +29,63 @@ def timed(function: Any, runs: int) -> list[float]:
     return samples
 
 
-def measure_all(runs: int, names: list[str] | None = None) -> dict[str, Any]:
-    """Time the scenarios (all, or ``names``) on the default database; Django is set up."""
+class SqlClock:
+    """A ``connection.execute_wrapper``: the time spent inside the database driver's
+    ``execute`` (SQLite runs the statement to its first row there; the rest of the rows are
+    stepped through in ``fetchmany``, outside — so a long result is undercounted a little)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def timed_with_sql(function: Any, runs: int) -> tuple[list[float], list[float]]:
+    """Like ``timed``, and each run's time in SQL (``SqlClock``) beside its wall time."""
+    from django.db import connection
+
+    function()
+    samples, sql = [], []
+    for _ in range(runs):
+        clock = SqlClock()
+        with connection.execute_wrapper(clock):
+            started = time.perf_counter()
+            function()
+            samples.append(time.perf_counter() - started)
+        sql.append(clock.seconds)
+    return samples, sql
+
+
+def profile(function: Any, runs: int, path: str) -> None:
+    """cProfile ``runs`` calls of ``function``; the 40 costliest functions (cumulative and
+    own time) written to ``path``."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        function()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(30)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(out.getvalue())
+
+
+def measure_all(
+    runs: int, names: list[str] | None = None, profile_dir: str | None = None
+) -> dict[str, Any]:
+    """Time the scenarios (all, or ``names``) on the default database; Django is set up.
+    With ``profile_dir``, also write a cProfile of each page there (``<name>.txt``)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -58,9 +113,13 @@ def measure_all(runs: int, names: list[str] | None = None) -> dict[str, Any]:
             params.update(scenario.floor_params(params))
 
         status = scenario.run(client).status_code
-        page = summary(timed(lambda s=scenario, c=client: s.run(c), runs))
+        page_samples, sql_samples = timed_with_sql(lambda s=scenario, c=client: s.run(c), runs)
+        page = summary(page_samples)
+        sql_ms = statistics.median(sql_samples) * 1000
         with CaptureQueriesContext(connection) as captured:
             scenario.run(client)
+        # Counted now: the next request (request_started) empties the connection's query log.
+        queries = len(captured.captured_queries)
 
         def floor(sql: str = scenario.floor_sql, p: dict[str, Any] = params) -> Any:
             with connection.cursor() as cursor:
@@ -69,15 +128,24 @@ def measure_all(runs: int, names: list[str] | None = None) -> dict[str, Any]:
 
         rows = len(floor())
         bottom = summary(timed(floor, runs))
+        if profile_dir:
+            profile(
+                lambda s=scenario, c=client: s.run(c),
+                runs,
+                os.path.join(profile_dir, f"{name}.txt"),
+            )
+        floor_ms = max(bottom["median_ms"], 1e-6)
         results[name] = {
             "status": status,
             "median_ms": round(page["median_ms"], 3),
             "p95_ms": round(page["p95_ms"], 3),
-            "queries": len(captured.captured_queries),
+            "queries": queries,
             "floor_median_ms": round(bottom["median_ms"], 4),
             "floor_p95_ms": round(bottom["p95_ms"], 4),
             "floor_rows": rows,
-            "ratio": round(page["median_ms"] / max(bottom["median_ms"], 1e-6), 1),
+            "ratio": round(page["median_ms"] / floor_ms, 1),
+            "sql_ms": round(sql_ms, 3),
+            "sql_ratio": round(sql_ms / floor_ms, 1),
             "note": scenario.note,
         }
     return {
@@ -92,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--profile-dir", default=None)
     parser.add_argument("scenarios", nargs="*")
     args = parser.parse_args(argv)
 
@@ -99,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    report = measure_all(args.runs, args.scenarios)
+    report = measure_all(args.runs, args.scenarios, args.profile_dir)
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(report, handle, ensure_ascii=False, indent=2)
     return 0

@@ -49,26 +49,87 @@ def registered() -> dict[str, Scenario]:
     return dict(_scenarios)
 
 
+def _db_datetime(value: Any) -> Any:
+    """An aware datetime as the database stores it (SQLite: naive UTC text)."""
+    from django.db import connection
+
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 # -- the home page ---------------------------------------------------------------------------
-# What home reads for a clerk today: the work list (due and overdue items from every
-# registered source; today only notify's unread notices, the five newest) and the unread
-# count in the header. The floor is that in one query: the five unread notices with the
-# total beside each row. When casework registers its due/overdue source, extend this with a
-# UNION ALL of the clerk's due items so the floor stays "the sum of what the page reads".
+# What home reads for a clerk: the work list, i.e. every registered source (web/worklist.py)
+# — notify's five newest unread notices, casework's open clocks due within 14 days (the
+# office's register/handle/review clocks and overdue replies; the person's satisfaction
+# forms; the units' reply clocks), gatherings' open preparation tasks due within 30 days and
+# the meetings of the next 14 days — and the unread count in the header. The floor is all of
+# it in one query (UNION ALL of the four parts, each with its own order and limit), with the
+# columns each row shows: title parts, due date, rule, kind, and for casework the unit.
+# (The shell's session, user, roles and menu are not in the floor: they are the fixed cost of
+# any signed-in page, reported apart in README.md.)
 HOME_FLOOR = """
-SELECT n.id, n.title, n.kind, n.urgent, n.created_at, COUNT(*) OVER () AS unread
-FROM notify_notice n
-WHERE n.recipient_id = %(user_id)s AND n.read_at IS NULL
-ORDER BY n.urgent DESC, n.created_at DESC, n.id DESC
-LIMIT 5
+SELECT * FROM (
+  SELECT 'notice' AS part, n.id, n.title, NULL AS extra, n.kind, NULL AS due_on,
+    NULL AS rule, COUNT(*) OVER () AS n
+  FROM notify_notice n
+  WHERE n.recipient_id = %(user_id)s AND n.read_at IS NULL
+  ORDER BY n.urgent DESC, n.created_at DESC, n.id DESC
+  LIMIT 5
+) notices
+UNION ALL
+SELECT * FROM (
+  SELECT 'clock', c.id, i.title, o.name, i.kind || ' ' || i.year || '-' || i.number || ' '
+      || c.purpose, c.due_on, c.rule_code, NULL
+  FROM casework_clock c
+  JOIN casework_item i ON i.id = c.item_id AND i.deleted_at IS NULL
+  LEFT JOIN casework_assignment a ON a.id = c.assignment_id
+  LEFT JOIN people_organisation o ON o.id = a.unit_id
+  WHERE c.congress_id = %(congress_id)s AND c.deleted_at IS NULL AND c.stopped_on IS NULL
+    AND c.due_on <= %(clock_horizon)s
+    AND (c.purpose IN ('register', 'handle', 'review')
+      OR (c.purpose IN ('reply', 'rehandle') AND c.due_on < %(today)s)
+      OR (c.purpose = 'evaluation_form' AND EXISTS (
+        SELECT 1 FROM casework_itemoriginator og
+        WHERE og.item_id = i.id AND og.person_id = %(person_id)s AND og.deleted_at IS NULL)))
+  ORDER BY c.due_on, c.id
+  LIMIT 20
+) clocks
+UNION ALL
+SELECT 'task', t.id, t.title, g.title, NULL, t.due_on, t.rule, NULL
+FROM gatherings_checklisttask t
+JOIN gatherings_gathering g ON g.id = t.gathering_id
+WHERE t.owner_id = %(user_id)s AND t.done_at IS NULL AND t.deleted_at IS NULL
+  AND t.due_on <= %(task_horizon)s
+UNION ALL
+SELECT 'meeting', g.id, g.title, NULL, g.kind, g.starts_at, NULL, NULL
+FROM gatherings_gathering g
+WHERE g.congress_id = %(congress_id)s AND g.deleted_at IS NULL
+  AND g.status IN ('planned', 'draft') AND g.starts_at >= %(now_db)s
+  AND g.starts_at < %(meeting_horizon)s
 """
+
+
+def _home_params(ctx: dict[str, Any]) -> dict[str, Any]:
+    import datetime as dt
+
+    from sanxing.people.models import User
+
+    today, now = ctx["today"], ctx["now"]
+    return {
+        "person_id": User.objects.get(pk=ctx["user_id"]).person_id or 0,
+        "clock_horizon": today + dt.timedelta(days=14),
+        "task_horizon": today + dt.timedelta(days=30),
+        "now_db": _db_datetime(now),
+        "meeting_horizon": _db_datetime(now + dt.timedelta(days=14)),
+    }
 
 
 @scenario(
     "home",
     user="clerk",
     floor_sql=HOME_FLOOR,
-    note="floor: the clerk's unread notices (5 newest) and their count",
+    floor_params=_home_params,
+    note="floor: the clerk's work list (unread notices with their count, casework clocks, "
+    "preparation tasks, meetings ahead) in one UNION ALL",
 )
 def home(client: Any) -> Any:
     return client.get("/")
@@ -184,10 +245,8 @@ LIMIT 20
 """
 
 
-SEARCH2_FLOOR = _search_floor(
-    "SELECT rowid FROM casework_item_fts WHERE title LIKE '%%噪聲%%' "
-    "OR content LIKE '%%噪聲%%' OR replies LIKE '%%噪聲%%'"
-)
+# Two characters: the gram table (casework_item_gram, the same on SQLite and PostgreSQL).
+SEARCH2_FLOOR = _search_floor("SELECT item_id FROM casework_item_gram WHERE gram = '噪聲'")
 SEARCH6_FLOOR = _search_floor(
     "SELECT rowid FROM casework_item_fts WHERE casework_item_fts MATCH '\"物業服務糾紛\"'"
 )
@@ -197,7 +256,7 @@ SEARCH6_FLOOR = _search_floor(
     "casework-search-2",
     user="clerk",
     floor_sql=SEARCH2_FLOOR,
-    note="floor (SQLite FTS table): items with 噪聲 (two characters: LIKE), first 20 and count",
+    note="floor: items with 噪聲 (two characters: the gram table), first 20 and count",
 )
 def casework_search_2(client: Any) -> Any:
     return client.get("/casework/search/?q=噪聲")
@@ -240,20 +299,68 @@ def _session_id(congress_id: int | None = None) -> int:
 
 
 def _session_params(ctx: dict[str, Any]) -> dict[str, Any]:
-    return {"gathering_id": _session_id(ctx.get("congress_id"))}
+    from django.utils import timezone
+
+    from sanxing.gatherings.models import Gathering
+
+    g = Gathering.objects.get(pk=_session_id(ctx.get("congress_id")))
+    return {
+        "gathering_id": g.pk,
+        "g_congress_id": g.congress_id,
+        "meeting_day": timezone.localtime(g.starts_at).date(),
+    }
 
 
-MEETING_FLOOR = """
-SELECT 'roster' AS part, p.id, p.name, r.capacity, att.status, NULL AS agenda_order
+# The quorum as the page counts it (services.quorum): the voting body is the persons holding a
+# deputy's role in force on the meeting day (a congress session), present = those of them
+# checked in present or late.
+QUORUM_PART = """
+SELECT 'quorum' AS part, NULL AS id, NULL AS t1, NULL AS t2, NULL AS t3,
+  COUNT(DISTINCT r.person_id) AS n1,
+  COUNT(DISTINCT CASE WHEN att.id IS NOT NULL THEN r.person_id END) AS n2,
+  NULL AS n3, NULL AS at
+FROM people_role r
+JOIN people_person p ON p.id = r.person_id AND p.congress_id = %(g_congress_id)s
+  AND p.deleted_at IS NULL
+LEFT JOIN gatherings_attendance att ON att.gathering_id = %(gathering_id)s
+  AND att.person_id = r.person_id AND att.status IN ('present', 'late')
+  AND att.deleted_at IS NULL
+WHERE r.kind = 'deputy' AND r.deleted_at IS NULL AND r.starts_on <= %(meeting_day)s
+  AND (r.ends_on IS NULL OR r.ends_on >= %(meeting_day)s)
+"""
+
+# Everything the meeting page shows, in one query: the meeting, the quorum, the agenda (with
+# presenting body and responsible committee), the votes with their counts and result, the
+# roster with each person's attendance, the leave requests, and the checklist's size.
+MEETING_FLOOR = f"""
+SELECT 'meeting', g.id, g.title, g.kind, g.place || ' ' || g.status, g.sitting,
+  g.results_published, (SELECT COUNT(*) FROM gatherings_checklisttask t
+    WHERE t.gathering_id = g.id AND t.deleted_at IS NULL), g.starts_at
+FROM gatherings_gathering g WHERE g.id = %(gathering_id)s
+UNION ALL
+{QUORUM_PART}
+UNION ALL
+SELECT 'agenda', a.id, a.title, pb.name, rc.name, a."order", a.kind, a.state, a.withdrawn_at
+FROM gatherings_agendaitem a
+LEFT JOIN people_organisation pb ON pb.id = a.presenting_body_id
+LEFT JOIN people_organisation rc ON rc.id = a.responsible_committee_id
+WHERE a.gathering_id = %(gathering_id)s AND a.deleted_at IS NULL
+UNION ALL
+SELECT 'vote', v.id, v.motion, v.result, NULL, v.yes, v.no, v.abstain, v.closed_at
+FROM gatherings_vote v
+WHERE v.gathering_id = %(gathering_id)s AND v.deleted_at IS NULL
+UNION ALL
+SELECT 'roster', p.id, p.name, r.capacity, att.status, NULL, NULL, NULL, NULL
 FROM gatherings_rosterentry r
 JOIN people_person p ON p.id = r.person_id
 LEFT JOIN gatherings_attendance att ON att.gathering_id = r.gathering_id
   AND att.person_id = r.person_id AND att.deleted_at IS NULL
 WHERE r.gathering_id = %(gathering_id)s AND r.deleted_at IS NULL
 UNION ALL
-SELECT 'agenda', a.id, a.title, a.kind, a.state, a."order"
-FROM gatherings_agendaitem a
-WHERE a.gathering_id = %(gathering_id)s AND a.deleted_at IS NULL
+SELECT 'leave', l.id, p.name, l.reason, l.status, NULL, NULL, NULL, l.requested_at
+FROM gatherings_leaverequest l
+JOIN people_person p ON p.id = l.person_id
+WHERE l.gathering_id = %(gathering_id)s AND l.deleted_at IS NULL
 """
 
 
@@ -262,21 +369,14 @@ WHERE a.gathering_id = %(gathering_id)s AND a.deleted_at IS NULL
     user="clerk",
     floor_sql=MEETING_FLOOR,
     floor_params=_session_params,
-    note="the congress session with the largest roster (~460): roster with attendance + agenda",
+    note="the congress session with the largest roster (~460); floor: meeting, quorum, agenda, "
+    "votes, roster with attendance, leave requests",
 )
 def gatherings_session_page(client: Any) -> Any:
     return client.get(f"/gatherings/{_session_id()}/")
 
 
-CHECK_IN_FLOOR = """
-SELECT COUNT(r.id) AS expected,
-  SUM(CASE WHEN att.status IN ('present', 'late') THEN 1 ELSE 0 END) AS present,
-  SUM(CASE WHEN att.status = 'leave' THEN 1 ELSE 0 END) AS on_leave
-FROM gatherings_rosterentry r
-LEFT JOIN gatherings_attendance att ON att.gathering_id = r.gathering_id
-  AND att.person_id = r.person_id AND att.deleted_at IS NULL
-WHERE r.gathering_id = %(gathering_id)s AND r.deleted_at IS NULL
-"""
+CHECK_IN_FLOOR = QUORUM_PART
 
 
 @scenario(
@@ -284,27 +384,44 @@ WHERE r.gathering_id = %(gathering_id)s AND r.deleted_at IS NULL
     user="clerk",
     floor_sql=CHECK_IN_FLOOR,
     floor_params=_session_params,
-    note="the live quorum panel htmx polls during check-in; floor: the counts",
+    note="the live quorum panel htmx polls during check-in; floor: the voting body on the "
+    "meeting day and how many of it are in the room",
 )
 def gatherings_check_in_update(client: Any) -> Any:
     return client.get(f"/gatherings/{_session_id()}/quorum/")
 
 
+# What each VEVENT carries (ical.py): id, title, kind (category), place, status, version
+# (SEQUENCE), start, end and last change; drafts are left out.
 CALENDAR_FLOOR = """
-SELECT g.id, g.kind, g.title, g.starts_at, g.ends_at, g.status, g.updated_at
+SELECT g.id, g.kind, g.title, g.place, g.status, g.version, g.starts_at, g.ends_at,
+  g.updated_at
 FROM gatherings_gathering g
-WHERE g.congress_id = %(congress_id)s AND g.deleted_at IS NULL
+WHERE g.congress_id = %(congress_id)s AND g.deleted_at IS NULL AND g.status <> 'draft'
   AND g.starts_at >= %(year_start)s AND g.starts_at < %(year_end)s
-ORDER BY g.starts_at
+ORDER BY g.starts_at, g.id
 """
+
+
+def _year_bounds(ctx: dict[str, Any]) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    zone = timezone.get_current_timezone()
+    return {
+        "year_start": _db_datetime(dt.datetime(YEAR, 1, 1, tzinfo=zone)),
+        "year_end": _db_datetime(dt.datetime(YEAR + 1, 1, 1, tzinfo=zone)),
+    }
 
 
 @scenario(
     "gatherings-year-ics",
     user="clerk",
     floor_sql=CALENDAR_FLOOR,
-    floor_params=lambda ctx: {"year_start": f"{YEAR}-01-01", "year_end": f"{YEAR + 1}-01-01"},
-    note="the year's meetings as iCalendar; floor: the year's gatherings",
+    floor_params=_year_bounds,
+    note="the year's meetings as iCalendar; floor: the year's gatherings but drafts, with "
+    "every field an event shows",
 )
 def gatherings_year_ics(client: Any) -> Any:
     return client.get(f"/gatherings/year/{YEAR}.ics")
