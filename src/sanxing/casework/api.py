@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from sanxing.api.errors import AUTH_ERRORS, error_responses
+from sanxing.api.errors import AUTH_ERRORS, error_body, error_responses
 from sanxing.api.pagination import PagePagination
 from sanxing.casework import privacy, selectors, services
 from sanxing.casework.access import (
@@ -274,6 +274,51 @@ def item_list(request: HttpRequest, filters: Query[ItemFilters]):
     if filters.state:
         qs = qs.filter(state=filters.state)
     return qs.order_by("-submitted_on", "-pk")
+
+
+class BulkAssignIn(Schema):
+    item_ids: list[int] = Field(..., description="Registered items and accepted letters.")
+    lead_unit_id: int
+    co_unit_ids: list[int] = []
+    on: dt.date | None = None
+    is_hard: bool | None = Field(None, description="Suggestions only; letters keep 60 days.")
+
+
+class BulkAssignOut(Schema):
+    items: list[ItemOut]
+    assignments: list[AssignmentOut]
+
+
+@router.post(
+    "/items/assign",  # before "/items/{item_id}": the URL patterns are tried in order
+    response={200: BulkAssignOut, **error_responses(400, *AUTH_ERRORS, 404, 422)},
+    summary="Bulk assignment (交辦) from the desk: several items to one set of units, "
+    "all or none; a 400 lists in ``errors`` each item that cannot be assigned and why",
+)
+def items_assign(request: HttpRequest, payload: BulkAssignIn):
+    items = [item_for_user(request.user, pk) for pk in dict.fromkeys(payload.item_ids)]
+    lead = organisation_for_user(request.user, payload.lead_unit_id)
+    co = [organisation_for_user(request.user, pk) for pk in payload.co_unit_ids]
+    try:
+        created = services.items_assign(
+            items=items,
+            lead_unit=lead,
+            co_units=co,
+            by=request.user,
+            on=payload.on,
+            is_hard=payload.is_hard,
+        )
+    except services.BulkAssignmentError as error:
+        errors = [
+            {"field": "item_ids", "message": message, "code": "not_assignable", "location": "body"}
+            for _item, message in error.problems
+        ]
+        return Status(400, error_body(error.code, error.message, field="item_ids", errors=errors))
+    fresh = {i.pk: i for i in items_visible_to(request.user).filter(pk__in=[i.pk for i in items])}
+    return {
+        "items": [_item_out(fresh[i.pk]) for i in items],
+        "assignments": created,
+    }
 
 
 @router.get(

@@ -40,9 +40,29 @@ def search(items: QuerySet[Item], q: str) -> QuerySet[Item]:
 
 
 def desk_queue(items: QuerySet[Item]) -> QuerySet[Item]:
-    """What the office must register or assign."""
-    return items.filter(state__in=[kinds.SUBMITTED, kinds.REGISTERED, kinds.RECEIVED]).order_by(
-        "submitted_on", "pk"
+    """What the office must register or assign: submitted and registered items, letters
+    received, and letters accepted (registered, 受理) that no unit handles yet. ``assignable``
+    marks those the desk can tick for bulk assignment."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    has_lead = Exists(
+        Assignment.objects.filter(
+            item=OuterRef("pk"), role=Assignment.Role.LEAD, withdrawn_on__isnull=True
+        )
+    )
+    letter_to_assign = Q(kind=Kind.LETTER, state=kinds.ACCEPTED) & ~has_lead
+    return (
+        items.filter(
+            Q(state__in=[kinds.SUBMITTED, kinds.REGISTERED, kinds.RECEIVED]) | letter_to_assign
+        )
+        .annotate(
+            assignable=Case(
+                When(Q(state=kinds.REGISTERED) | letter_to_assign, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("submitted_on", "pk")
     )
 
 

@@ -682,6 +682,19 @@ def preview_deadlines(
                 "provisional": provisional,
             }
         )
+    if item.kind == Kind.LETTER:
+        # The handling clock started at acceptance and runs on: shown, not restarted.
+        handle = _open_clocks(item, Purpose.HANDLE).order_by("pk").first()
+        if handle is not None:
+            rows.append(
+                {
+                    "purpose": Purpose(Purpose.HANDLE).label,
+                    "period": handle.period,
+                    "due_on": handle.due_on,
+                    "article": handle.article_display,
+                    "provisional": handle.provisional,
+                }
+            )
     return rows
 
 
@@ -751,6 +764,56 @@ def item_assign(
         return created
 
 
+class BulkAssignmentError(BusinessError):
+    """Some of the selected items cannot be assigned: ``problems`` names each one and why."""
+
+    def __init__(self, problems: Sequence[tuple[Item, BusinessError]]) -> None:
+        self.problems = [(item, f"{item.reference}: {error.message}") for item, error in problems]
+        first = problems[0][1]
+        message = (
+            self.problems[0][1]
+            if len(problems) == 1
+            else _("%(count)d of the selected items cannot be assigned: %(problems)s")
+            % {"count": len(problems), "problems": "；".join(m for _i, m in self.problems)}
+        )
+        super().__init__(
+            message,
+            field=first.field if len(problems) == 1 else "items",
+            code=first.code if len(problems) == 1 else "items_not_assignable",
+        )
+
+
+def _bulk_is_hard(item: Item, is_hard: bool | None) -> bool | None:
+    """ "Hard" (six months to reply) is for the kinds with such a clock; a letter keeps its
+    60-day handling period (信訪工作條例 Art. 34) whatever the batch says."""
+    return is_hard if "reply_hard" in item.spec.clocks else None
+
+
+def _check_one_for_bulk(
+    item: Item,
+    *,
+    lead_unit: Organisation,
+    co_units: Sequence[Organisation],
+    on: dt.date,
+    is_hard: bool | None,
+) -> None:
+    if item.kind == Kind.LETTER and item.state == kinds.RECEIVED:
+        raise BusinessError(
+            _(
+                "This letter has not been accepted yet: accept it (受理) on its page first, "
+                "then assign it."
+            ),
+            code="wrong_state",
+        )
+    check_assignment(
+        item=item,
+        lead_unit=lead_unit,
+        co_units=co_units,
+        on=on,
+        is_hard=_bulk_is_hard(item, is_hard),
+    )
+
+
 def check_bulk_assignment(
     *,
     items: Sequence[Item],
@@ -759,20 +822,22 @@ def check_bulk_assignment(
     on: dt.date,
     is_hard: bool | None = None,
 ) -> None:
-    """Every check of ``items_assign`` for each item, naming the item that fails."""
+    """Every check of ``items_assign`` for each item; one error naming every item that
+    cannot be assigned and why (``BulkAssignmentError.problems``)."""
     if not items:
         raise BusinessError(_("Select at least one item."), field="items")
     if lead_unit is None:
         raise BusinessError(_("Choose the lead unit."), field="lead_unit")
+    problems: list[tuple[Item, BusinessError]] = []
     for item in items:
         try:
-            check_assignment(
-                item=item, lead_unit=lead_unit, co_units=co_units, on=on, is_hard=is_hard
+            _check_one_for_bulk(
+                item, lead_unit=lead_unit, co_units=co_units, on=on, is_hard=is_hard
             )
         except BusinessError as error:
-            raise BusinessError(
-                f"{item.reference}: {error.message}", field=error.field, code=error.code
-            ) from None
+            problems.append((item, error))
+    if problems:
+        raise BulkAssignmentError(problems)
 
 
 def items_assign(
@@ -784,7 +849,11 @@ def items_assign(
     on: dt.date | None = None,
     is_hard: bool | None = None,
 ) -> list[Assignment]:
-    """Bulk assignment from the desk: several items to one set of units, all or nothing."""
+    """Bulk assignment from the desk: several items (registered suggestions, review opinions,
+    …, and accepted letters) to one set of units, all or nothing. Each starts the clocks a
+    single assignment starts: for a suggestion the reply (3 or 6 months), the return window
+    and the co-handlers' opinion; for a letter each unit's 5-working-day window to object
+    (信訪工作條例 Art. 23) while the 60-day handling clock runs on from acceptance (Art. 34)."""
     if items:
         _require_office(by, items[0].congress_id)
     on = on or _today()
@@ -801,12 +870,10 @@ def items_assign(
                     co_units=co_units,
                     by=by,
                     on=on,
-                    is_hard=is_hard,
+                    is_hard=_bulk_is_hard(item, is_hard),
                 )
             except BusinessError as error:
-                raise BusinessError(
-                    f"{item.reference}: {error.message}", field=error.field, code=error.code
-                ) from None
+                raise BulkAssignmentError([(item, error)]) from None
     return created
 
 

@@ -839,12 +839,10 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     if not can_use_desk(request.user):
         raise Http404
     viewer = viewer_for(request.user)
-    candidates = (
-        items_visible_to(request.user)
-        .filter(state=kinds.REGISTERED)
-        .exclude(kind=Kind.LETTER)
-        .order_by("submitted_on", "pk")
-    )
+    # Any item the user may see can be posted; the service says for each one that is not
+    # waiting to be assigned (a letter not yet accepted, an item already assigned…) why.
+    candidates = items_visible_to(request.user).order_by("submitted_on", "pk")
+    problems: dict[int, str] = {}
     data = request.POST if request.method == "POST" else None
     initial = {"items": request.GET.getlist("items")}
     form = forms.BulkAssignForm(
@@ -870,6 +868,10 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
                 created = services.items_assign(by=request.user, **args)
             else:
                 services.check_bulk_assignment(**args)
+        except services.BulkAssignmentError as error:
+            for item, message in error.problems:
+                problems[item.pk] = message
+                form.add_error(None, message)
         except BusinessError as error:
             _error_to_form(form, error)
         else:
@@ -907,7 +909,11 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/bulk_assign.html",
-        {"form": form, "chosen": chosen},
+        {
+            "form": form,
+            "chosen": [(item, problems.get(item.pk, "")) for item in chosen],
+            "has_letters": any(item.kind == Kind.LETTER for item in chosen),
+        },
         status=400 if form.errors else 200,
     )
 
