@@ -428,31 +428,164 @@ def supply_toggle(request: HttpRequest, supply_id: int):
 class SeatOut(Schema):
     row: int
     number: int
+    label: str
+    person_id: int | None
     person_name: str
     capacity: str
     capacity_label: str
+    pinned: bool
+    reserved: bool
 
 
 class SeatPlanOut(Schema):
     room: RoomOut
-    rows: list[list[SeatOut]]
+    version: int = Field(..., description="Send it back with an edit: a stale one is a 409")
+    grid: list[list[SeatOut]] = Field(..., description="Every seat, row by row, free ones too")
+    rows: list[list[SeatOut]] = Field(..., description="The occupied seats, row by row")
     unseated: list[str]
     seated: int
+    warnings: list[str]
+
+
+class SeatIn(Schema):
+    room_id: int
+    row: int = Field(..., ge=1)
+    number: int = Field(..., ge=1)
+    version: int | None = None
+
+
+class SeatPinIn(SeatIn):
+    person_id: int
+
+
+class SeatClearIn(SeatIn):
+    reserve: bool = False
+
+
+class SeatSwapIn(Schema):
+    room_id: int
+    first_person_id: int
+    second_person_id: int
+    version: int | None = None
+
+
+class SeatResetIn(Schema):
+    room_id: int
+    drop_pins: bool = False
+    confirm: bool = False
+    version: int | None = None
+
+
+def _plan_out(plan: logistics.SeatPlan) -> dict[str, Any]:
+    return {
+        "room": plan.room,
+        "version": plan.version,
+        "grid": plan.grid,
+        "rows": plan.rows,
+        "unseated": plan.unseated,
+        "seated": plan.seated,
+        "warnings": plan.warnings,
+    }
+
+
+def _seat_room(g: Any, room_id: int | None) -> Room:
+    if room_id is None:
+        raise BusinessError(_("Choose a room of this congress."), field="room_id")
+    try:
+        return Room.objects.get(pk=room_id, congress_id=g.congress_id)
+    except Room.DoesNotExist:
+        raise Http404 from None
 
 
 @router.get(
     "/gatherings/{gathering_id}/seat-plan",
     response={200: SeatPlanOut, **error_responses(400, 401, 404, 422)},
-    summary="Seats by role in a room: voting members from the front row; who does not fit",
+    summary="Seats by role in a room, with the pinned and reserved seats; who does not fit",
 )
 def seat_plan(request: HttpRequest, gathering_id: int, room_id: int | None = None):
     # The meeting is looked up (and refused) before the room is asked for.
     g = selectors.gathering_managed_by(user_of(request), gathering_id)
-    if room_id is None:
-        raise BusinessError(_("Choose a room of this congress."), field="room_id")
-    try:
-        room = Room.objects.get(pk=room_id, congress_id=g.congress_id)
-    except Room.DoesNotExist:
-        raise Http404 from None
-    plan = logistics.seat_plan(g, room)
-    return {"room": room, "rows": plan.rows, "unseated": plan.unseated, "seated": plan.seated}
+    return _plan_out(logistics.seat_plan(g, _seat_room(g, room_id)))
+
+
+SEAT_EDIT_ERRORS = error_responses(400, 401, 404, 409, 422)
+
+
+@router.put(
+    "/gatherings/{gathering_id}/seat-plan/pins",
+    response={200: SeatPlanOut, **SEAT_EDIT_ERRORS},
+    summary="Pin someone on the roster to a seat (a seat taken by another is a 400)",
+)
+def seat_pin(request: HttpRequest, gathering_id: int, payload: SeatPinIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    room = _seat_room(g, payload.room_id)
+    person = person_of_congress(g.congress_id, payload.person_id)
+    plan = logistics.seat_pin(
+        gathering=g,
+        room=room,
+        person=person,
+        row=payload.row,
+        number=payload.number,
+        version=payload.version,
+        by=user,
+    )
+    return _plan_out(plan)
+
+
+@router.post(
+    "/gatherings/{gathering_id}/seat-plan/swap",
+    response={200: SeatPlanOut, **SEAT_EDIT_ERRORS},
+    summary="Swap two seated people (both are pinned to each other's seat)",
+)
+def seat_swap(request: HttpRequest, gathering_id: int, payload: SeatSwapIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    room = _seat_room(g, payload.room_id)
+    first = person_of_congress(g.congress_id, payload.first_person_id, "first_person_id")
+    second = person_of_congress(g.congress_id, payload.second_person_id, "second_person_id")
+    plan = logistics.seat_swap(
+        gathering=g, room=room, first=first, second=second, version=payload.version, by=user
+    )
+    return _plan_out(plan)
+
+
+@router.post(
+    "/gatherings/{gathering_id}/seat-plan/clear",
+    response={200: SeatPlanOut, **SEAT_EDIT_ERRORS},
+    summary="Unpin a seat, or keep it free (reserve)",
+)
+def seat_clear(request: HttpRequest, gathering_id: int, payload: SeatClearIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    room = _seat_room(g, payload.room_id)
+    plan = logistics.seat_clear(
+        gathering=g,
+        room=room,
+        row=payload.row,
+        number=payload.number,
+        reserve=payload.reserve,
+        version=payload.version,
+        by=user,
+    )
+    return _plan_out(plan)
+
+
+@router.post(
+    "/gatherings/{gathering_id}/seat-plan/reset",
+    response={200: SeatPlanOut, **SEAT_EDIT_ERRORS},
+    summary="Generate the plan again by role; pins stay unless drop_pins with confirm",
+)
+def seat_reset(request: HttpRequest, gathering_id: int, payload: SeatResetIn):
+    user = user_of(request)
+    g = selectors.gathering_managed_by(user, gathering_id)
+    room = _seat_room(g, payload.room_id)
+    plan = logistics.seat_plan_reset(
+        gathering=g,
+        room=room,
+        drop_pins=payload.drop_pins,
+        confirm=payload.confirm,
+        version=payload.version,
+        by=user,
+    )
+    return _plan_out(plan)

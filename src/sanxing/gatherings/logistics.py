@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from sanxing.core.errors import BusinessError
+from sanxing.core.errors import BusinessError, StaleEdit
 from sanxing.core.services import record_soft_delete
 from sanxing.gatherings.models import (
     Accommodation,
@@ -30,6 +31,8 @@ from sanxing.gatherings.models import (
     Room,
     RoomBooking,
     RosterEntry,
+    SeatPin,
+    SeatPlanState,
     SupplyItem,
     Vehicle,
 )
@@ -162,22 +165,56 @@ class Seat:
     person_name: str
     capacity: str
     capacity_label: str
+    person_id: int | None = None
+    pinned: bool = False
+    reserved: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.row}-{self.number}"
+
+    @property
+    def taken(self) -> bool:
+        return self.person_id is not None
 
 
 @dataclass
 class SeatPlan:
     room: Room
-    rows: list[list[Seat]] = field(default_factory=list)
+    grid: list[list[Seat]] = field(default_factory=list)
     unseated: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    version: int = 0
+    state_id: int | None = None
+    roster: list[RosterEntry] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[list[Seat]]:
+        """The occupied seats, row by row (rows without anyone left out)."""
+        return [r for r in ([s for s in row if s.taken] for row in self.grid) if r]
 
     @property
     def seated(self) -> int:
         return sum(len(r) for r in self.rows)
 
+    def seat_of(self, person_id: int) -> Seat | None:
+        return next((s for row in self.grid for s in row if s.person_id == person_id), None)
+
+
+def _seat_positions(room: Room) -> list[tuple[int, int]]:
+    per_row = room.seats_per_row
+    return [(i // per_row + 1, i % per_row + 1) for i in range(room.capacity)]
+
+
+def _state(gathering: Gathering, room: Room) -> SeatPlanState | None:
+    return SeatPlanState.objects.filter(gathering=gathering, room=room).first()
+
 
 def seat_plan(gathering: Gathering, room: Room) -> SeatPlan:
     """Seats by role: voting members from the front row, then attendees without a vote,
-    invited deputies, lecturers and staff; by name within a role. Who does not fit is listed."""
+    invited deputies, lecturers and staff; by name within a role. Seats the clerk pinned or
+    reserved are kept; everyone else fills the free seats in that order. Who does not fit is
+    listed; a pinned person no longer on the roster frees the seat (a warning)."""
     entries = sorted(
         gathering.roster.select_related("person"),
         key=lambda e: (
@@ -185,25 +222,266 @@ def seat_plan(gathering: Gathering, room: Room) -> SeatPlan:
             e.person.name,
         ),
     )
-    plan = SeatPlan(room=room)
-    per_row = room.seats_per_row
-    for i, entry in enumerate(entries):
-        if i >= room.capacity:
-            plan.unseated.append(entry.person.name)
-            continue
-        row, number = divmod(i, per_row)
-        if number == 0:
-            plan.rows.append([])
-        plan.rows[-1].append(
+    by_person = {e.person_id: e for e in entries}
+    state = _state(gathering, room)
+    plan = SeatPlan(
+        room=room,
+        version=state.version if state else 0,
+        state_id=state.pk if state else None,
+        roster=entries,
+    )
+    pins: dict[tuple[int, int], SeatPin] = {}
+    if state is not None:
+        for pin in state.pins.select_related("person"):
+            if pin.person is not None and pin.person_id not in by_person:
+                plan.warnings.append(
+                    _("%(name)s is no longer on the roster: seat %(seat)s is free again.")
+                    % {"name": pin.person.name, "seat": f"{pin.row}-{pin.number}"}
+                )
+                continue
+            pins[(pin.row, pin.number)] = pin
+    pinned_people = {p.person_id for p in pins.values() if p.person_id is not None}
+    waiting = [e for e in entries if e.person_id not in pinned_people]
+    current: tuple[int, ...] = ()
+    for row, number in _seat_positions(room):
+        if row != (current[0] if current else 0):
+            plan.grid.append([])
+            current = (row,)
+        fixed = pins.get((row, number))
+        entry = None
+        if fixed is not None and fixed.person_id is not None:
+            entry = by_person[fixed.person_id]
+        elif fixed is None and waiting:
+            entry = waiting.pop(0)
+        plan.grid[-1].append(
             Seat(
-                row=row + 1,
-                number=number + 1,
-                person_name=entry.person.name,
-                capacity=entry.capacity,
-                capacity_label=str(entry.get_capacity_display()),
+                row=row,
+                number=number,
+                person_name=entry.person.name if entry else "",
+                capacity=entry.capacity if entry else "",
+                capacity_label=str(entry.get_capacity_display()) if entry else "",
+                person_id=entry.person_id if entry else None,
+                pinned=fixed is not None and fixed.person_id is not None,
+                reserved=fixed is not None and fixed.reserved,
             )
         )
+    plan.unseated = [e.person.name for e in waiting]
     return plan
+
+
+def _seat_in_room(room: Room, row: int, number: int) -> None:
+    if (row, number) not in set(_seat_positions(room)):
+        raise BusinessError(
+            _("There is no seat %(seat)s in %(room)s.")
+            % {"seat": f"{row}-{number}", "room": room.name},
+            field="seat",
+            code="no_such_seat",
+        )
+
+
+def _locked_state(gathering: Gathering, room: Room, version: int | None, by: Any) -> SeatPlanState:
+    """The plan's state, created on first edit and locked; a stale version is refused."""
+    if room.congress_id != gathering.congress_id:
+        raise BusinessError(_("Choose a room of this congress."), field="room")
+    state = SeatPlanState.objects.select_for_update().filter(gathering=gathering, room=room).first()
+    current = state.version if state else 0
+    if version is not None and version != current:
+        raise StaleEdit(
+            _(
+                "Someone else changed this seat plan after you opened it. "
+                "Reload the page to see their changes, then make yours again."
+            )
+        )
+    if state is None:
+        state = SeatPlanState(
+            congress_id=gathering.congress_id, gathering=gathering, room=room, version=0
+        )
+        _by(state, by).save()
+    return state
+
+
+def _bump(state: SeatPlanState, by: Any) -> None:
+    state.version += 1
+    _by(state, by).save(update_fields=["version", "updated_at"])
+
+
+def _unpin(pin: SeatPin, by: Any) -> None:
+    pin.deleted_at = timezone.now()
+    pin.deleted_by = by
+    pin.version += 1
+    _by(pin, by).save()
+
+
+def _pin(state: SeatPlanState, row: int, number: int, by: Any, **values: Any) -> SeatPin:
+    pin = SeatPin(congress_id=state.congress_id, plan=state, row=row, number=number, **values)
+    _by(pin, by).save()
+    return pin
+
+
+def seat_pin(
+    *,
+    gathering: Gathering,
+    room: Room,
+    person: Person,
+    row: int,
+    number: int,
+    version: int | None = None,
+    by: Any,
+) -> SeatPlan:
+    """Pin someone on the roster to a seat (moving their pin if they had one). A seat
+    another person is pinned to, or a reserved one, is refused: clear it or swap."""
+    _on_roster(gathering, person)
+    _seat_in_room(room, row, number)
+    with transaction.atomic():
+        state = _locked_state(gathering, room, version, by)
+        taken = state.pins.filter(row=row, number=number).select_related("person").first()
+        if taken is not None and taken.person_id == person.pk:
+            return seat_plan(gathering, room)
+        if taken is not None and taken.reserved:
+            raise BusinessError(
+                _("Seat %(seat)s is reserved. Clear it first.") % {"seat": f"{row}-{number}"},
+                field="seat",
+                code="seat_taken",
+            )
+        if (
+            taken is not None
+            and taken.person is not None
+            and taken.person_id in _roster_ids(gathering)
+        ):
+            raise BusinessError(
+                _("Seat %(seat)s is already taken by %(name)s. Clear it first, or swap them.")
+                % {"seat": f"{row}-{number}", "name": taken.person.name},
+                field="seat",
+                code="seat_taken",
+            )
+        if taken is not None:  # pinned to someone who left the roster: the seat is free
+            _unpin(taken, by)
+        for old in state.pins.filter(person=person):
+            _unpin(old, by)
+        _pin(state, row, number, by, person=person)
+        _bump(state, by)
+    return seat_plan(gathering, room)
+
+
+def _roster_ids(gathering: Gathering) -> set[int]:
+    return set(gathering.roster.values_list("person_id", flat=True))
+
+
+def seat_swap(
+    *,
+    gathering: Gathering,
+    room: Room,
+    first: Person,
+    second: Person,
+    version: int | None = None,
+    by: Any,
+) -> SeatPlan:
+    """Swap two seated people: both are pinned to each other's seat."""
+    if first.pk == second.pk:
+        raise BusinessError(_("Choose two different people."), field="second")
+    with transaction.atomic():
+        state = _locked_state(gathering, room, version, by)
+        plan = seat_plan(gathering, room)
+        a, b = plan.seat_of(first.pk), plan.seat_of(second.pk)
+        for who, seat, name in ((first, a, "first"), (second, b, "second")):
+            if seat is None:
+                raise BusinessError(
+                    _("%(name)s has no seat in this plan.") % {"name": who.name}, field=name
+                )
+        assert a is not None and b is not None
+        for old in state.pins.filter(
+            Q(person__in=[first, second])
+            | Q(row=a.row, number=a.number)
+            | Q(row=b.row, number=b.number)
+        ):
+            _unpin(old, by)
+        _pin(state, b.row, b.number, by, person=first)
+        _pin(state, a.row, a.number, by, person=second)
+        _bump(state, by)
+    return seat_plan(gathering, room)
+
+
+def seat_clear(
+    *,
+    gathering: Gathering,
+    room: Room,
+    row: int,
+    number: int,
+    reserve: bool = False,
+    version: int | None = None,
+    by: Any,
+) -> SeatPlan:
+    """Unpin a seat (it is filled by role again), or keep it free (``reserve``)."""
+    _seat_in_room(room, row, number)
+    with transaction.atomic():
+        state = _locked_state(gathering, room, version, by)
+        for old in state.pins.filter(row=row, number=number):
+            _unpin(old, by)
+        if reserve:
+            _pin(state, row, number, by, reserved=True)
+        _bump(state, by)
+    return seat_plan(gathering, room)
+
+
+def seat_plan_reset(
+    *,
+    gathering: Gathering,
+    room: Room,
+    drop_pins: bool = False,
+    confirm: bool = False,
+    version: int | None = None,
+    by: Any,
+) -> SeatPlan:
+    """Re-generate the plan by role. Pins and reserved seats stay, unless ``drop_pins`` —
+    which must be confirmed, since every pin goes."""
+    if drop_pins and not confirm:
+        raise BusinessError(
+            _("Confirm that every pinned and reserved seat goes."),
+            field="confirm",
+            code="confirm_required",
+        )
+    with transaction.atomic():
+        state = _locked_state(gathering, room, version, by)
+        if drop_pins:
+            for old in state.pins.all():
+                _unpin(old, by)
+        _bump(state, by)
+    return seat_plan(gathering, room)
+
+
+def seat_plan_changes(plan: SeatPlan, limit: int = 20) -> list[Any]:
+    """The latest changes to the plan's seats (who, when, which seat, what)."""
+    if plan.state_id is None:
+        return []
+    return list(
+        SeatPin.history.filter(plan_id=plan.state_id)
+        .select_related("history_user__person", "person")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
+def seat_plan_table(plan: SeatPlan) -> tuple[list[str], list[list[Any]]]:
+    """The seat plan as a list (the Excel workbook and the API): one line per seat."""
+    columns = [_("Seat"), _("Row"), _("Number"), _("Person"), _("Capacity"), _("Fixed")]
+    rows = [
+        [
+            s.label,
+            s.row,
+            s.number,
+            s.person_name or (_("reserved") if s.reserved else "—"),
+            s.capacity_label,
+            _("pinned") if s.pinned else (_("reserved") if s.reserved else ""),
+        ]
+        for row in plan.grid
+        for s in row
+    ]
+    return columns, rows
+
+
+def seat_plan_pdf(gathering: Gathering, plan: SeatPlan) -> bytes:
+    from sanxing.documents.pdf import render_pdf
+
+    return render_pdf("gatherings/seat_plan_pdf.html", {"g": gathering, "plan": plan})
 
 
 # --- accommodation, meals, transport, supplies ----------------------------------------------

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sanxing.core.errors import BusinessError
 from sanxing.documents.excel import excel_response
+from sanxing.documents.pdf import pdf_response
 from sanxing.gatherings import forms, logistics, selectors
 from sanxing.gatherings.models import Gathering, Room, RoomBooking, SupplyItem
 from sanxing.people.access import viewer_for
@@ -128,15 +129,138 @@ def supply_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("gatherings:logistics", args=[item.gathering_id]) + "#supply")
 
 
-@login_required
-def seat_plan(request: HttpRequest, pk: int, room_id: int) -> HttpResponse:
-    g = selectors.gathering_managed_by(request.user, pk)
+SEAT_ACTIONS = ("pin", "swap", "clear", "reserve", "reset")
+
+
+def _int(data: Any, name: str) -> int | None:
     try:
-        room = Room.objects.get(pk=room_id, congress_id=g.congress_id)
+        return int(data.get(name, ""))
+    except (TypeError, ValueError):
+        return None
+
+
+def _seat(data: Any) -> tuple[int, int]:
+    """A seat given as "row-number" (the seat choice) or as row and number."""
+    raw = str(data.get("seat", ""))
+    if "-" in raw:
+        row, _sep, number = raw.partition("-")
+        if row.isdigit() and number.isdigit():
+            return int(row), int(number)
+    row_n, number_n = _int(data, "row"), _int(data, "number")
+    if row_n is None or number_n is None:
+        raise BusinessError(_("Choose a seat."), field="seat")
+    return row_n, number_n
+
+
+def _roster_person(g: Gathering, data: Any, name: str) -> Any:
+    person_id = _int(data, name)
+    entry = (
+        g.roster.select_related("person").filter(person_id=person_id).first()
+        if person_id is not None
+        else None
+    )
+    if entry is None:
+        raise BusinessError(_("Choose someone on the meeting's roster."), field=name)
+    return entry.person
+
+
+def seat_action(g: Gathering, room: Room, action: str, data: Any, by: Any) -> str:
+    """Apply one edit of the seat plan from a form's data; the success message."""
+    version = _int(data, "version")
+    if action == "pin":
+        person = _roster_person(g, data, "person")
+        row, number = _seat(data)
+        logistics.seat_pin(
+            gathering=g, room=room, person=person, row=row, number=number, version=version, by=by
+        )
+        return _("%(name)s is pinned to seat %(seat)s.") % {
+            "name": person.name,
+            "seat": f"{row}-{number}",
+        }
+    if action == "swap":
+        first = _roster_person(g, data, "first")
+        second = _roster_person(g, data, "second")
+        logistics.seat_swap(
+            gathering=g, room=room, first=first, second=second, version=version, by=by
+        )
+        return _("%(first)s and %(second)s swapped seats.") % {
+            "first": first.name,
+            "second": second.name,
+        }
+    if action in ("clear", "reserve"):
+        row, number = _seat(data)
+        logistics.seat_clear(
+            gathering=g,
+            room=room,
+            row=row,
+            number=number,
+            reserve=action == "reserve",
+            version=version,
+            by=by,
+        )
+        if action == "reserve":
+            return _("Seat %(seat)s is reserved.") % {"seat": f"{row}-{number}"}
+        return _("Seat %(seat)s is cleared.") % {"seat": f"{row}-{number}"}
+    if action == "reset":
+        logistics.seat_plan_reset(
+            gathering=g,
+            room=room,
+            drop_pins=bool(data.get("drop_pins")),
+            confirm=bool(data.get("confirm")),
+            version=version,
+            by=by,
+        )
+        return _("The seat plan is generated again by role.")
+    raise BusinessError(_("Choose what to do."), field="action")
+
+
+def _room_of(g: Gathering, room_id: int) -> Room:
+    try:
+        return Room.objects.get(pk=room_id, congress_id=g.congress_id)
     except Room.DoesNotExist:
         raise Http404 from None
+
+
+@login_required
+def seat_plan(request: HttpRequest, pk: int, room_id: int) -> HttpResponse:
+    """The seat plan: by role, with the clerk's pins. POST edits it (pin, swap, clear,
+    reserve, reset); ``?format=xlsx`` or ``?format=pdf`` downloads it."""
+    g = selectors.gathering_managed_by(request.user, pk)
+    room = _room_of(g, room_id)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            message = seat_action(
+                g, room, request.POST.get("action", ""), request.POST, request.user
+            )
+        except BusinessError as exc:
+            error, status = exc.message, getattr(exc, "status", 400)
+        else:
+            messages.success(request, message)
+            return redirect(reverse("gatherings:seat_plan", args=[g.pk, room.pk]))
     plan = logistics.seat_plan(g, room)
-    return render(request, "gatherings/seat_plan.html", {"g": g, "plan": plan})
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        columns, rows = logistics.seat_plan_table(plan)
+        return excel_response(f"{g.title}-{room.name}.xlsx", columns, rows, sheet_title="seats")
+    if fmt == "pdf":
+        return pdf_response(f"{g.title}-{room.name}.pdf", logistics.seat_plan_pdf(g, plan))
+    roster = sorted(plan.roster, key=lambda e: (e.person.name, e.person_id))
+    response = render(
+        request,
+        "gatherings/seat_plan.html",
+        {
+            "g": g,
+            "plan": plan,
+            "roster": roster,
+            "seats": [s for row in plan.grid for s in row],
+            "error": error,
+            "changes": logistics.seat_plan_changes(plan),
+        },
+    )
+    response.status_code = status
+    return response
 
 
 def _fmt(value: Any) -> Any:
