@@ -138,26 +138,59 @@ def home(client: Any) -> Any:
 # -- casework (issue 3) --------------------------------------------------------------------------
 # The floors return the facts each page shows, in one query each.
 YEAR = 2026
+AS_OF = f"{YEAR}-11-28"  # the reference date the pages are asked for
 
 
 def _year_params(ctx: dict[str, Any]) -> dict[str, Any]:
-    return {"date_from": f"{YEAR}-01-01", "date_to": f"{YEAR}-12-31", "as_of": ctx["today"]}
+    return {"date_from": f"{YEAR}-01-01", "date_to": f"{YEAR}-12-31", "as_of": AS_OF}
 
 
+# The same 14 measures per lead unit as the page (RULES.md §3, selectors._measures), with the
+# unit's name and the reply days for the average: first round-1 reply clock (due, and stopped
+# by the reference date), latest sent reply's class, latest evaluation, an overdue
+# satisfaction form. The total row and the rates are arithmetic on these rows.
 RATES_FLOOR = """
-SELECT a.unit_id, COUNT(*) AS assigned,
-  SUM(CASE WHEN c.stopped_on IS NOT NULL THEN 1 ELSE 0 END) AS replied,
-  SUM(CASE WHEN c.stopped_on IS NOT NULL AND c.stopped_on <= c.due_on THEN 1 ELSE 0 END) AS on_time,
-  SUM(CASE WHEN c.stopped_on IS NULL AND c.due_on < %(as_of)s THEN 1 ELSE 0 END) AS overdue,
-  SUM(CASE WHEN e.value = 'satisfied' THEN 1 ELSE 0 END) AS satisfied,
-  SUM(CASE WHEN e.value = 'unsatisfied' THEN 1 ELSE 0 END) AS unsatisfied
-FROM casework_assignment a
-JOIN casework_item i ON i.id = a.item_id AND i.deleted_at IS NULL AND i.kind = 'suggestion'
-LEFT JOIN casework_clock c ON c.assignment_id = a.id AND c.purpose = 'reply' AND c.round = 1
-LEFT JOIN casework_evaluation e ON e.item_id = i.id AND e.round = 1 AND e.deleted_at IS NULL
-WHERE a.congress_id = %(congress_id)s AND a.role = 'lead' AND a.deleted_at IS NULL
-  AND a.assigned_on BETWEEN %(date_from)s AND %(date_to)s
-GROUP BY a.unit_id
+WITH x AS MATERIALIZED (
+  SELECT a.unit_id, d.due_on AS r_due, s.stopped_on AS r_stop, s.elapsed_days AS r_days,
+    (SELECT r.reply_class FROM casework_reply r WHERE r.assignment_id = a.id
+       AND r.deleted_at IS NULL AND r.sent_on <= %(as_of)s AND r.approval <> 'pending'
+       ORDER BY r.round DESC, r.id DESC LIMIT 1) AS r_class,
+    (SELECT e.value FROM casework_evaluation e WHERE e.item_id = a.item_id
+       AND e.deleted_at IS NULL AND e.evaluated_on <= %(as_of)s
+       ORDER BY e.round DESC, e.id DESC LIMIT 1) AS e_value,
+    CASE WHEN EXISTS (SELECT 1 FROM casework_clock f WHERE f.item_id = a.item_id
+       AND f.deleted_at IS NULL AND f.purpose = 'evaluation_form' AND f.due_on < %(as_of)s)
+       THEN 1 ELSE 0 END AS form_overdue
+  FROM casework_assignment a
+  JOIN casework_item i ON i.id = a.item_id AND i.deleted_at IS NULL AND i.kind = 'suggestion'
+  LEFT JOIN casework_clock d ON d.id = (SELECT c.id FROM casework_clock c
+    WHERE c.assignment_id = a.id AND c.deleted_at IS NULL AND c.purpose = 'reply'
+      AND c.round = 1 ORDER BY c.id LIMIT 1)
+  LEFT JOIN casework_clock s ON s.id = (SELECT c.id FROM casework_clock c
+    WHERE c.assignment_id = a.id AND c.deleted_at IS NULL AND c.purpose = 'reply'
+      AND c.round = 1 AND c.stopped_on <= %(as_of)s ORDER BY c.id LIMIT 1)
+  WHERE a.congress_id = %(congress_id)s AND a.role = 'lead' AND a.deleted_at IS NULL
+    AND a.withdrawn_on IS NULL AND a.assigned_on BETWEEN %(date_from)s AND %(date_to)s
+    AND a.assigned_on <= %(as_of)s
+)
+SELECT x.unit_id, o.name, COUNT(*) AS assigned,
+  SUM(CASE WHEN r_stop IS NOT NULL THEN 1 ELSE 0 END) AS replied,
+  SUM(CASE WHEN r_stop <= r_due THEN 1 ELSE 0 END) AS closed_on_time,
+  SUM(CASE WHEN r_stop > r_due THEN 1 ELSE 0 END) AS closed_late,
+  SUM(CASE WHEN r_stop IS NULL AND r_due < %(as_of)s THEN 1 ELSE 0 END) AS open_overdue,
+  SUM(CASE WHEN r_stop IS NOT NULL AND r_class = 'A' THEN 1 ELSE 0 END) AS class_a,
+  SUM(CASE WHEN r_stop IS NOT NULL AND r_class = 'B' THEN 1 ELSE 0 END) AS class_b,
+  SUM(CASE WHEN r_stop IS NOT NULL AND r_class = 'C' THEN 1 ELSE 0 END) AS class_c,
+  SUM(CASE WHEN r_stop IS NOT NULL AND r_class = 'D' THEN 1 ELSE 0 END) AS class_d,
+  COUNT(e_value) AS evaluated,
+  SUM(CASE WHEN e_value = 'satisfied' THEN 1 ELSE 0 END) AS satisfied,
+  SUM(CASE WHEN e_value = 'basically_satisfied' THEN 1 ELSE 0 END) AS basically_satisfied,
+  SUM(CASE WHEN e_value = 'unsatisfied' THEN 1 ELSE 0 END) AS unsatisfied,
+  SUM(CASE WHEN r_stop IS NOT NULL AND e_value IS NULL AND form_overdue = 1 THEN 1 ELSE 0 END)
+    AS forms_not_returned,
+  SUM(r_days) AS days, COUNT(r_days) AS replied_with_days
+FROM x JOIN people_organisation o ON o.id = x.unit_id
+GROUP BY x.unit_id, o.name
 """
 
 
@@ -166,12 +199,12 @@ GROUP BY a.unit_id
     user="clerk",
     floor_sql=RATES_FLOOR,
     floor_params=_year_params,
-    note="floor: per lead unit, a year's assigned/replied/on-time/overdue/satisfaction counts",
+    note="floor: per lead unit, the page's 14 measures of a year, reply days and unit name",
 )
 def casework_rates(client: Any) -> Any:
     return client.get(
         f"/casework/rates/?kind=suggestion&date_from={YEAR}-01-01&date_to={YEAR}-12-31"
-        f"&as_of={YEAR}-11-28"
+        f"&as_of={AS_OF}"
     )
 
 
@@ -198,7 +231,7 @@ LIMIT 25
 def casework_overdue(client: Any) -> Any:
     return client.get(
         f"/casework/rates/items/?kind=suggestion&date_from={YEAR}-01-01&date_to={YEAR}-12-31"
-        f"&as_of={YEAR}-11-28&measure=open_overdue"
+        f"&as_of={AS_OF}&measure=open_overdue"
     )
 
 

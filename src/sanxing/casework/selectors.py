@@ -337,40 +337,6 @@ class UnitRates:
         }
 
 
-def _count_sql(kind: str, as_of: Any) -> tuple[str, list[Any]]:
-    """The measures of ``_measures`` as ``SUM(CASE …)`` over the columns of ``_annotated``
-    (the same meaning, NULLs included), in the order of ``COUNTS``, with their parameters."""
-    spec = spec_for(kind)
-    replied = "r_stop IS NOT NULL"
-
-    def within(classes: Any) -> tuple[str, list[Any]]:
-        values = [str(c) for c in classes]
-        if not values:
-            return "1 = 0", []
-        return f"r_class IN ({', '.join(['%s'] * len(values))})", values
-
-    class_a, a_params = within(spec.resolved_classes)
-    class_b, b_params = within(spec.planned_classes)
-    clauses: dict[str, tuple[str, list[Any]]] = {
-        "assigned": ("1 = 1", []),
-        "replied": (replied, []),
-        "closed_on_time": (f"{replied} AND r_stop <= r_due", []),
-        "closed_late": (f"{replied} AND r_stop > r_due", []),
-        "open_overdue": ("r_stop IS NULL AND r_due < %s", [as_of]),
-        "class_a": (f"{replied} AND {class_a}", a_params),
-        "class_b": (f"{replied} AND {class_b}", b_params),
-        "class_c": (f"{replied} AND r_class = %s", ["C"]),
-        "class_d": (f"{replied} AND r_class = %s", ["D"]),
-        "evaluated": ("e_value IS NOT NULL", []),
-        "satisfied": ("e_value = %s", [str(EvaluationValue.SATISFIED)]),
-        "basically_satisfied": ("e_value = %s", [str(EvaluationValue.BASICALLY_SATISFIED)]),
-        "unsatisfied": ("e_value = %s", [str(EvaluationValue.UNSATISFIED)]),
-        "forms_not_returned": (f"{replied} AND e_value IS NULL AND form_overdue", []),
-    }
-    sql = ", ".join(f"SUM(CASE WHEN {clauses[name][0]} THEN 1 ELSE 0 END)" for name in COUNTS)
-    return sql, [p for name in COUNTS for p in clauses[name][1]]
-
-
 def _materialized(connection: Any) -> str:
     """Keep the CTE a CTE: inlined, its correlated subqueries would run once per measure."""
     if connection.vendor == "sqlite":
@@ -383,26 +349,26 @@ def _materialized(connection: Any) -> str:
 def rates(q: RateQuery) -> list[UnitRates]:
     """One row per lead unit, and a last row for all units together (unit_id None).
 
-    One query, however many items: the annotated lead assignments (``_annotated``: each
-    correlated subquery runs once per assignment) are materialised as a CTE and grouped by
-    unit with a conditional SUM per measure; the total row is the sum of the unit rows."""
-    inner = (
-        _annotated(q)
-        .annotate(u_name=F("unit__name"))
-        .values(
-            "unit_id", "u_name", "r_due", "r_stop", "r_days", "r_class", "e_value", "form_overdue"
-        )
-    )
-    connection = connections[inner.db]
-    inner_sql, inner_params = inner.query.get_compiler(connection=connection).as_sql()
-    counts_sql, counts_params = _count_sql(q.kind, connection.ops.adapt_datefield_value(q.as_of))
-    sql = (
-        f"WITH a AS {_materialized(connection)}({inner_sql}) "
-        f"SELECT unit_id, u_name, {counts_sql}, SUM(r_days), COUNT(r_days) FROM a "
-        "GROUP BY unit_id, u_name ORDER BY u_name, unit_id"
+    One query, however many items (``rates_sql``, hand-written: the same meaning as
+    ``_annotated`` and ``_measures``): each assignment's facts are read once in a materialised
+    CTE and grouped by unit with a conditional SUM per measure; the total row is the sum of the
+    unit rows."""
+    from sanxing.casework import rates_sql
+
+    connection = connections[Assignment.objects.db]
+    adapt = connection.ops.adapt_datefield_value
+    sql, params = rates_sql.per_unit_sql(
+        congress_id=q.congress_id,
+        kind=q.kind,
+        date_from=adapt(q.date_from),
+        date_to=adapt(q.date_to),
+        as_of=adapt(q.as_of),
+        topic=q.topic,
+        unit_id=q.unit_id,
+        materialized=_materialized(connection),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *counts_params])
+        cursor.execute(sql, params)
         fetched = cursor.fetchall()
     result: list[UnitRates] = []
     totals = dict.fromkeys(COUNTS, 0)
