@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,12 +137,37 @@ def render(name: str, gatherings: Iterable[Gathering], tasks: Iterable[Checklist
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def year_calendar(congress: Congress, year: int) -> str:
-    """Every gathering of the congress in ``year`` (drafts left out), two queries."""
-    gatherings = Gathering.objects.filter(congress=congress, starts_at__year=year).exclude(
-        status=Gathering.Status.DRAFT
+EVENT_FIELDS = (
+    "pk",
+    "kind",
+    "title",
+    "place",
+    "status",
+    "version",
+    "starts_at",
+    "ends_at",
+    "updated_at",
+)
+
+
+def year_calendar(congress: Congress | int, year: int) -> str:
+    """Every gathering of the congress in ``year`` (drafts left out) with only the fields an
+    event shows, and the congress's name beside each row: one query (two for an empty year)."""
+    congress_id = congress if isinstance(congress, int) else congress.pk
+    gatherings = list(
+        Gathering.objects.filter(congress_id=congress_id, starts_at__year=year)
+        .exclude(status=Gathering.Status.DRAFT)
+        .only(*EVENT_FIELDS)
+        .annotate(congress_name=F("congress__name"))
+        .order_by("starts_at", "pk")
     )
-    return render(f"{congress.name} {year}", gatherings.order_by("starts_at", "pk"))
+    if gatherings:
+        name = gatherings[0].congress_name  # type: ignore[attr-defined]
+    elif isinstance(congress, Congress):
+        name = congress.name
+    else:
+        name = Congress.objects.filter(pk=congress_id).values_list("name", flat=True).first()
+    return render(f"{name or ''} {year}", gatherings)
 
 
 def personal_calendar(user: Any) -> str:

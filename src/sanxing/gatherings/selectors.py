@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -154,32 +154,31 @@ class RosterRow:
 
 
 def roster_rows(gathering: Gathering, *, person_id: int | None = None) -> list[RosterRow]:
-    """The roster with each person's attendance, as light rows (two queries): the session's
-    roster has ~450 deputies, so no model instances are built, and each label is translated
-    once, not once a row."""
+    """The roster with each person's attendance, as light rows in one query (attendance by a
+    subquery on its unique (gathering, person) index): the session's roster has ~450
+    deputies, so no model instances are built, and each label is translated once, not once
+    a row."""
+    status = Attendance.objects.filter(
+        gathering_id=gathering.pk, person_id=OuterRef("person_id")
+    ).values("status")[:1]
     entries = RosterEntry.objects.filter(gathering_id=gathering.pk)
-    attendances = Attendance.objects.filter(gathering_id=gathering.pk)
     if person_id is not None:
         entries = entries.filter(person_id=person_id)
-        attendances = attendances.filter(person_id=person_id)
-    status_of = dict(attendances.values_list("person_id", "status"))
     capacity_labels: dict[str, str] = {str(k): str(v) for k, v in RosterEntry.Capacity.choices}
     status_labels: dict[str, str] = {str(k): str(v) for k, v in Attendance.Status.choices}
-    status_labels[""] = ""
     return [
         RosterRow(
             pid,
             name,
             capacity,
             capacity_labels.get(capacity, capacity),
-            status,
-            status_labels.get(status) or "",
-            TAGS.get(status, ""),
+            status or "",
+            status_labels.get(status or "", ""),
+            TAGS.get(status or "", ""),
         )
-        for pid, name, capacity in entries.order_by("capacity", "person__name", "pk").values_list(
-            "person_id", "person__name", "capacity"
-        )
-        for status in (status_of.get(pid, ""),)
+        for pid, name, capacity, status in entries.annotate(status=Subquery(status))
+        .order_by("capacity", "person__name", "pk")
+        .values_list("person_id", "person__name", "capacity", "status")
     ]
 
 

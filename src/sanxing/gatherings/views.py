@@ -121,19 +121,23 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
     roster = selectors.roster_rows(g)
     me = viewer_for(request.user).person_id
     my_entry = next((r for r in roster if r.person_id == me), None)
-    votes = list(g.votes.select_related("agenda_item").order_by("opened_at", "pk"))
+    votes = g.votes.only(
+        "pk", "motion", "closed_at", "yes", "no", "abstain", "result", "gathering_id"
+    ).order_by("opened_at", "pk")
     if not manage:
-        votes = [v for v in votes if v.closed_at is not None]
+        votes = votes.filter(closed_at__isnull=False)
+    agenda = _agenda_rows(g, manage)
     return {
         "g": g,
         "can_manage": manage,
-        "agenda": _agenda_rows(g, manage),
+        "agenda": agenda,
+        "agenda_html": _agenda_html(request, agenda, manage),
         "roster": roster,
         "roster_html": _roster_html(roster),
         "summary": selectors.attendance_summary(roster),
         "my_entry": my_entry,
         "leaves": _leave_rows(g, manage, me),
-        "votes": votes,
+        "votes": list(votes),
         "quorum": services.quorum(g) if g.kind_spec.quorum else None,
         "agenda_form": forms.AgendaItemForm(congress_id=g.congress_id) if manage else None,
         "vote_form": forms.VoteOpenForm() if manage else None,
@@ -166,6 +170,98 @@ def _agenda_rows(g: Gathering, manage: bool) -> list[AgendaItem]:
                 "delete": delete(item.pk),
             }
     return items
+
+
+def _agenda_html(request: HttpRequest, items: list[AgendaItem], manage: bool) -> SafeString:
+    """The agenda table's rows (30 at a session, a vote form each for the office), built here:
+    each label is translated and each choice's display looked up once, not once a row."""
+
+    def label(text: str) -> str:  # escaped, and safe inside the str.format template below
+        return escape(text).replace("{", "{{").replace("}", "}}")
+
+    kinds = {str(k): escape(str(v)) for k, v in AgendaItem.Kind.choices}
+    states = {str(k): escape(str(v)) for k, v in AgendaItem.State.choices}
+    withdrawn = escape(_("withdrawn"))
+    manage_cell = ""
+    if manage:
+        token = escape(get_token(request))
+        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        t_put, t_motion, t_how = (
+            label(_("Put to the vote")),
+            label(_("Motion put to the vote")),
+            label(_("How the vote is recorded")),
+        )
+        t_named, t_counts, t_open = (
+            label(_("named (per member)")),
+            label(_("counts only")),
+            label(_("Open the vote")),
+        )
+        t_withdraw, t_delete = label(_("Withdraw")), label(_("Delete"))
+        manage_cell = (
+            '\n      <td>\n        <details><summary id="vote-toggle-{pk}">'
+            + t_put
+            + '</summary>\n          <form method="post" action="{vote_open}">'
+            + csrf
+            + '\n            <label class="form-label" for="motion-{pk}">'
+            + t_motion
+            + '</label>\n            <input class="form-control" id="motion-{pk}" name="motion"'
+            ' value="{title}" maxlength="300">\n            <fieldset><legend class="form-label">'
+            + t_how
+            + '</legend>\n              <label><input type="radio" name="mode" value="named"'
+            " checked> "
+            + t_named
+            + '</label>\n              <label><input type="radio" name="mode" value="counts"> '
+            + t_counts
+            + '</label>\n            </fieldset>\n            <button class="btn" type="submit"'
+            ' id="open-vote-{pk}">'
+            + t_open
+            + '</button>\n          </form>\n        </details>\n        <a href="{withdraw}">'
+            + t_withdraw
+            + '</a>\n        <form method="post" action="{delete}" class="inline">'
+            + csrf
+            + '<button class="link-button">'
+            + t_delete
+            + "</button></form>\n      </td>"
+        )
+    out = []
+    for item in items:
+        title = escape(item.title)
+        if item.is_withdrawn:
+            what = (
+                f'<s>{title}</s> <span class="tag tag-grey">{withdrawn}</span> '
+                f'<span class="muted">{escape(item.withdrawn_reason)}</span>'
+            )
+        else:
+            what = title
+        if item.responsible_committee_id:
+            what += f'<br><span class="muted">{escape(item.responsible_committee)}</span>'
+        # The outside subject (a review opinion's satisfaction vote): a link to it.
+        link = item.subject_link if item.subject_ref else None
+        if link is not None:
+            what += (
+                f'<br><a href="{escape(link[0])}" id="subject-link-{item.pk}">'
+                f"{escape(link[1])}</a>"
+            )
+        body = escape(item.presenting_body) if item.presenting_body_id else "—"
+        row = (
+            f"    <tr>\n      <td>{item.order}</td>\n      <td>{what}</td>\n"
+            f"      <td>{kinds.get(item.kind, escape(item.kind))}</td>\n      <td>{body}</td>\n"
+            f"      <td>{states.get(item.state, escape(item.state))}</td>"
+        )
+        if manage:
+            if item.is_withdrawn:
+                row += "\n      <td></td>"
+            else:
+                urls = item.urls  # type: ignore[attr-defined]
+                row += manage_cell.format(
+                    pk=item.pk,
+                    title=title,
+                    vote_open=escape(urls["vote_open"]),
+                    withdraw=escape(urls["withdraw"]),
+                    delete=escape(urls["delete"]),
+                )
+        out.append(row + "\n    </tr>")
+    return mark_safe("\n".join(out))  # every value above is escaped
 
 
 def _roster_html(roster: list[selectors.RosterRow]) -> SafeString:
@@ -253,7 +349,14 @@ def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def quorum_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The live quorum (htmx polls it every few seconds)."""
-    g = selectors.gathering_for_user(request.user, pk)
+    try:  # only what the panel reads: kind (its rule), day, status, congress
+        g = (
+            selectors.gatherings_visible_to(request.user)
+            .only("pk", "kind", "starts_at", "status", "congress_id")
+            .get(pk=pk)
+        )
+    except (Gathering.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
     if not (selectors.can_manage(request.user, g) or selectors.roster_entry_of(request.user, g)):
         raise Http404
     return render(
@@ -743,9 +846,10 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def year_ics(request: HttpRequest, year: int) -> HttpResponse:
-    if not selectors.can_manage(request.user) or request.user.congress is None:  # type: ignore[union-attr]
+    congress_id = getattr(request.user, "congress_id", None)
+    if not selectors.can_manage(request.user) or congress_id is None:
         raise Http404
-    body = ical.year_calendar(request.user.congress, year)  # type: ignore[union-attr, arg-type]
+    body = ical.year_calendar(congress_id, year)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="gatherings-{year}.ics"'
     return response
