@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from sanxing.core.models import SoftDeleteModel
@@ -55,9 +56,9 @@ class Rotation(SoftDeleteModel):
 
 class Invitation(SoftDeleteModel):
     class Status(models.TextChoices):
-        INVITED = "invited", _("invited, no answer yet")
-        ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
+        INVITED = "invited", pgettext_lazy("invitation", "invited, no answer yet")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "accepted")
+        DECLINED = "declined", pgettext_lazy("invitation", "declined")
 
     congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
     rotation = models.ForeignKey(
