@@ -6,14 +6,16 @@ anyone else gets 404."""
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sanxing.api.errors import error_responses
 from sanxing.api.pagination import PagePagination
 from sanxing.core.errors import BusinessError
+from sanxing.documents.excel import XLSX_CONTENT_TYPE
 from sanxing.gatherings import logistics, selectors
 from sanxing.gatherings.api_shared import PersonRefOut, person_of_congress, user_of
 from sanxing.gatherings.models import Room, RoomBooking, SupplyItem, Vehicle
@@ -589,3 +591,46 @@ def seat_reset(request: HttpRequest, gathering_id: int, payload: SeatResetIn):
         by=user,
     )
     return _plan_out(plan)
+
+
+# --- the printable and Excel lists ----------------------------------------------------------
+
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+LIST_CONTENT = {
+    "pdf": "application/pdf",
+    "xlsx": XLSX_CONTENT_TYPE,
+}
+
+
+@router.get(
+    "/gatherings/{gathering_id}/lists/{name}",
+    response={200: None, **error_responses(400, 401, 404, 422)},
+    summary="A list as Excel or PDF: rooms, accommodation, meals (counts by day, dietary "
+    "needs), pickups, supplies, seat-plan (with room_id), attendance (to sign) or roster",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The list as a file (xlsx or pdf, as asked in format)",
+                "content": dict.fromkeys(LIST_CONTENT.values(), BINARY),
+            }
+        },
+    },
+)
+def list_download(
+    request: HttpRequest,
+    gathering_id: int,
+    name: str = Path(..., description="One of: " + ", ".join(logistics.LIST_NAMES)),
+    format: Literal["xlsx", "pdf"] = "xlsx",
+    room_id: int | None = None,
+):
+    # The meeting is looked up (and refused) before anything else is asked for.
+    g = selectors.gathering_managed_by(user_of(request), gathering_id)
+    if name not in logistics.LIST_NAMES:
+        raise Http404
+    room = _seat_room(g, room_id) if name == "seat-plan" else None
+    table = logistics.list_table(g, name, room=room)
+    data = logistics.list_xlsx(table) if format == "xlsx" else logistics.list_pdf(g, table)
+    response = HttpResponse(data, content_type=LIST_CONTENT[format])
+    filename = f"{g.title}-{name}.{format}"
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    return response

@@ -675,3 +675,179 @@ def supply_toggle(*, item: SupplyItem, by: Any) -> SupplyItem:
         current.version += 1
         _by(current, by).save(update_fields=["done_at", "version", "updated_at"])
         return current
+
+
+# --- the printable and Excel lists (pages and API alike) ------------------------------------
+
+LIST_NAMES = (
+    "rooms",
+    "accommodation",
+    "meals",
+    "pickups",
+    "supplies",
+    "seat-plan",
+    "attendance",
+    "roster",
+)
+
+
+@dataclass
+class ListTable:
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    plan: SeatPlan | None = None
+    summary: dict[str, int] | None = None
+
+
+def _fmt(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def _attendance(g: Gathering) -> tuple[list[list[Any]], dict[str, int]]:
+    from sanxing.gatherings import selectors
+
+    rows = selectors.roster_rows(g)
+    on_leave = set(
+        g.leave_requests.filter(status=LeaveRequest.Status.APPROVED).values_list(
+            "person_id", flat=True
+        )
+    )
+    leave = _("on leave")
+    lines = [
+        [i, r.name, r.capacity_label, r.status_label or (leave if r.person_id in on_leave else "")]
+        for i, r in enumerate(rows, 1)
+    ]
+    return lines, selectors.attendance_summary(rows)
+
+
+def list_table(g: Gathering, name: str, *, room: Room | None = None) -> ListTable:
+    """One of the gathering's lists as columns and rows: what the logistics page shows, its
+    Excel workbook, its printable PDF and the API's downloads. Unknown name: KeyError; the
+    seat plan without a room: BusinessError."""
+    if name == "rooms":
+        return ListTable(
+            name,
+            _("Rooms"),
+            [_("Room"), _("From"), _("Until"), _("Purpose")],
+            [
+                [b.room.name, _fmt(b.starts_at), _fmt(b.ends_at), b.purpose]
+                for b in g.room_bookings.select_related("room").order_by("starts_at", "pk")
+            ],
+        )
+    if name == "accommodation":
+        return ListTable(
+            name,
+            _("Accommodation"),
+            [_("Hotel"), _("Room number"), _("Person"), _("Check-in"), _("Check-out"), _("Note")],
+            [
+                [s.hotel, s.room_number, s.person.name, s.check_in_on, s.check_out_on, s.note]
+                for s in g.accommodations.select_related("person").order_by(
+                    "hotel", "room_number", "pk"
+                )
+            ],
+        )
+    if name == "meals":
+        return ListTable(
+            name,
+            _("Meals"),
+            [
+                _("Day"),
+                _("Meal"),
+                _("Place"),
+                _("Diners"),
+                _("Extra covers"),
+                _("Total"),
+                _("Dietary needs"),
+            ],
+            [
+                [
+                    c.meal.day,
+                    str(c.meal.get_kind_display()),
+                    c.meal.place,
+                    c.diners,
+                    c.meal.extra,
+                    c.total,
+                    "、".join(f"{label} {n}" for label, n in c.needs),
+                ]
+                for c in meal_counts(g)
+            ],
+        )
+    if name == "pickups":
+        return ListTable(
+            name,
+            _("Vehicles and pick-ups"),
+            [_("Pick-up time"), _("Person"), _("Vehicle"), _("Driver"), _("From"), _("To")],
+            [
+                [
+                    _fmt(p.at),
+                    p.person.name,
+                    p.vehicle.plate,
+                    p.vehicle.driver,
+                    p.from_place,
+                    p.to_place,
+                ]
+                for p in g.pick_ups.select_related("vehicle", "person").order_by("at", "pk")
+            ],
+        )
+    if name == "supplies":
+        return ListTable(
+            name,
+            _("Purchases and supplies"),
+            [_("Kind"), _("Item"), _("Quantity"), _("Ready")],
+            [
+                [
+                    str(s.get_kind_display()),
+                    s.title,
+                    s.quantity,
+                    _("yes") if s.done_at else _("no"),
+                ]
+                for s in g.supplies.order_by("kind", "pk")
+            ],
+        )
+    if name == "seat-plan":
+        if room is None:
+            raise BusinessError(_("Choose a room of this congress."), field="room_id")
+        plan = seat_plan(g, room)
+        columns, rows = seat_plan_table(plan)
+        return ListTable(name, _("Seat plan"), columns, rows, plan=plan)
+    if name in ("attendance", "roster"):
+        rows, summary = _attendance(g)
+        title = _("Attendance list") if name == "attendance" else _("Roster")
+        return ListTable(
+            name, title, ["#", _("Name"), _("Attends as"), _("Status")], rows, summary=summary
+        )
+    raise KeyError(name)
+
+
+def list_xlsx(table: ListTable) -> bytes:
+    from sanxing.documents.excel import workbook_bytes
+
+    return workbook_bytes(table.columns, table.rows, sheet_title=table.name)
+
+
+def list_pdf(g: Gathering, table: ListTable) -> bytes:
+    """The printable list: the seat plan as its grid, the attendance list with a column to
+    sign, any other as a table."""
+    from sanxing.documents.pdf import render_pdf
+
+    if table.plan is not None:
+        return seat_plan_pdf(g, table.plan)
+    if table.name == "attendance":
+        lines = [{"n": r[0], "name": r[1], "capacity": r[2], "status": r[3]} for r in table.rows]
+        return render_pdf(
+            "gatherings/attendance_pdf.html",
+            {
+                "g": g,
+                "lines": lines,
+                "summary": table.summary,
+                "printed_on": timezone.localdate(),
+            },
+        )
+    return render_pdf(
+        "gatherings/logistics_list_pdf.html",
+        {"g": g, "table": table, "printed_on": timezone.localdate()},
+    )

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -263,72 +262,15 @@ def seat_plan(request: HttpRequest, pk: int, room_id: int) -> HttpResponse:
     return response
 
 
-def _fmt(value: Any) -> Any:
-    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return value
-
-
 @login_required
 def logistics_export(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    """One list as an Excel workbook: rooms, accommodation, meals, pickups or supplies."""
+    """One list as an Excel workbook: rooms, accommodation, meals, pickups, supplies,
+    attendance or roster (the seat plan's is on its page)."""
     g = selectors.gathering_managed_by(request.user, pk)
-    if what == "rooms":
-        columns = [_("Room"), _("From"), _("Until"), _("Purpose")]
-        rows = [
-            [b.room.name, _fmt(b.starts_at), _fmt(b.ends_at), b.purpose]
-            for b in g.room_bookings.select_related("room").order_by("starts_at")
-        ]
-    elif what == "accommodation":
-        columns = [
-            _("Hotel"),
-            _("Room number"),
-            _("Person"),
-            _("Check-in"),
-            _("Check-out"),
-            _("Note"),
-        ]
-        rows = [
-            [s.hotel, s.room_number, s.person.name, s.check_in_on, s.check_out_on, s.note]
-            for s in g.accommodations.select_related("person").order_by("hotel", "room_number")
-        ]
-    elif what == "meals":
-        columns = [
-            _("Day"),
-            _("Meal"),
-            _("Place"),
-            _("Diners"),
-            _("Extra covers"),
-            _("Total"),
-            _("Dietary needs"),
-        ]
-        rows = [
-            [
-                c.meal.day,
-                str(c.meal.get_kind_display()),
-                c.meal.place,
-                c.diners,
-                c.meal.extra,
-                c.total,
-                "、".join(f"{label} {n}" for label, n in c.needs),
-            ]
-            for c in logistics.meal_counts(g)
-        ]
-    elif what == "pickups":
-        columns = [_("Pick-up time"), _("Person"), _("Vehicle"), _("Driver"), _("From"), _("To")]
-        rows = [
-            [_fmt(p.at), p.person.name, p.vehicle.plate, p.vehicle.driver, p.from_place, p.to_place]
-            for p in g.pick_ups.select_related("vehicle", "person").order_by("at")
-        ]
-    elif what == "supplies":
-        columns = [_("Kind"), _("Item"), _("Quantity"), _("Ready")]
-        rows = [
-            [str(s.get_kind_display()), s.title, s.quantity, _("yes") if s.done_at else _("no")]
-            for s in g.supplies.order_by("kind", "pk")
-        ]
-    else:
+    if what not in logistics.LIST_NAMES or what == "seat-plan":
         raise Http404
-    return excel_response(f"{g.title}-{what}.xlsx", columns, rows, sheet_title=what)
+    table = logistics.list_table(g, what)
+    return excel_response(f"{g.title}-{what}.xlsx", table.columns, table.rows, sheet_title=what)
 
 
 @login_required
