@@ -195,6 +195,7 @@ def invitation(request: HttpRequest, pk: int) -> HttpResponse:
             "inv": inv,
             "g": inv.gathering,
             "may_answer": inv.person_id == v.person_id or selectors.can_run_rotation(request.user),
+            "office": selectors.can_run_rotation(request.user),
             "open": inv.status == Invitation.Status.INVITED
             and timezone.now() < inv.gathering.starts_at,
         },
@@ -244,11 +245,14 @@ def coverage(request: HttpRequest) -> HttpResponse:
     if not selectors.can_run_rotation(request.user) and v.is_deputy:
         return redirect("deputies:mine")
     cov, delegation_id = _coverage_for(request)
+    missing = request.GET.get("missing") == "1"
     return render(
         request,
         "deputies/coverage.html",
         {
             "cov": cov,
+            "rows": cov.not_attended if missing else cov.rows,
+            "missing": missing,
             "bars": selectors.delegation_bars(cov),
             "delegation_id": delegation_id,
             "query": request.GET.urlencode(),

@@ -66,6 +66,7 @@ def test_the_deputy_accepts_on_the_invitation_page(setup: Setup):
     inv = rotation.invitations.get()
     c = client_for(w.deputy)
     url = reverse("deputies:invitation", args=[inv.pk])
+    assert url in c.get("/").content.decode()  # on the home page's work list
     assert "Accept" in c.get(url).content.decode()
     c.post(url, {"answer": "accept"})
     inv.refresh_from_db()
@@ -114,6 +115,8 @@ def test_coverage_page_with_chart_filter_and_export(setup: Setup, django_assert_
         assert len(c.get(url).context["cov"].rows) == 18
     assert "2 of 12 deputies have attended a committee meeting this term (17%)" in body
     assert 'role="img"' in body and "not yet attended" in body
+    missing = c.get(url, {"missing": "1"})
+    assert len(missing.context["rows"]) == 16
     west = c.get(url, {"delegation": setup.delegations[1].pk})
     assert len(west.context["cov"].rows) == 6
     xlsx = c.get(reverse("deputies:coverage_export"), {"delegation": setup.delegations[1].pk})
