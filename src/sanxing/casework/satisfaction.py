@@ -146,10 +146,13 @@ def handling_report(item: Item) -> Reply | None:
 
 
 def can_schedule(item: Item) -> bool:
-    return (
-        item.kind == Kind.REVIEW_OPINION
-        and item.state == kinds.REPLIED
-        and not SatisfactionVote.objects.filter(item=item, round=item.round).exists()
+    if item.kind != Kind.REVIEW_OPINION or item.state != kinds.REPLIED:
+        return False
+    from sanxing.gatherings.handoff import agenda_item_is_live
+
+    return not any(
+        row.result or agenda_item_is_live(row.agenda_item_id)
+        for row in SatisfactionVote.objects.filter(item=item, round=item.round)
     )
 
 
@@ -176,6 +179,20 @@ def _agenda_title(item: Item) -> str:
     }
 
 
+def _forget_withdrawn(item: Item, by: Any) -> None:
+    """A schedule whose agenda item was withdrawn or deleted at the meeting no longer holds:
+    it is set aside (soft-deleted, kept in the history) so the report can be scheduled again."""
+    from sanxing.gatherings.handoff import agenda_item_is_live
+
+    for row in SatisfactionVote.objects.filter(item=item, result=""):
+        if not agenda_item_is_live(row.agenda_item_id):
+            row.deleted_at = timezone.now()
+            row.deleted_by = by
+            row.version += 1
+            row._history_user = by  # type: ignore[attr-defined]
+            row.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+
+
 def satisfaction_vote_schedule(*, item: Item, gathering_id: int, by: Any) -> SatisfactionVote:
     """The office puts the handling report of the item's current round on the agenda of a
     later Standing Committee meeting for a satisfaction vote."""
@@ -195,6 +212,7 @@ def satisfaction_vote_schedule(*, item: Item, gathering_id: int, by: Any) -> Sat
             raise BusinessError(
                 _("The handling report has not been received yet."), code="no_report"
             )
+        _forget_withdrawn(item, by)
         if SatisfactionVote.objects.filter(item=item, round=item.round).exists():
             raise BusinessError(
                 _("This handling report is already on a meeting's agenda for the vote."),

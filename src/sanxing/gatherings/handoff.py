@@ -340,6 +340,11 @@ def subject_agenda_item_add(
         )
 
 
+def agenda_item_is_live(agenda_item_id: int) -> bool:
+    """Whether an agenda item still stands (neither deleted nor withdrawn)."""
+    return AgendaItem.objects.filter(pk=agenda_item_id, withdrawn_at__isnull=True).exists()
+
+
 def _vote_closed(vote: Any) -> VoteClosed:
     from sanxing.gatherings.kinds import THRESHOLDS
 

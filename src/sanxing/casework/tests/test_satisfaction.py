@@ -326,3 +326,16 @@ def test_timeline_labels_in_english(world):
     scheduled(world)
     with translation.override("en"):
         assert str(kinds.ACTION_LABELS["satisfaction_scheduled"]) == "put to a satisfaction vote"
+
+
+def test_a_withdrawn_agenda_item_frees_the_report_for_another_meeting(world):
+    item, _gathering, row = scheduled(world)
+    meetings.agenda_item_withdraw(
+        item=AgendaItem.objects.get(pk=row.agenda_item_id), reason="議程調整", by=world.clerk
+    )
+    later = committee_meeting(world, at=dt.datetime(2026, 11, 25, 9, 0, tzinfo=TZ))
+    with time_machine.travel(TODAY, tick=False):
+        again = satisfaction_vote_schedule(item=item, gathering_id=later.pk, by=world.clerk)
+    assert again.gathering_id == later.pk
+    assert SatisfactionVote.objects.filter(item=item).count() == 1
+    assert SatisfactionVote.all_objects.filter(item=item).count() == 2
