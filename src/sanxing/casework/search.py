@@ -195,12 +195,12 @@ _PG_TEXT = (
     "ORDER BY r.id) FROM casework_reply r WHERE r.item_id = i.id AND r.deleted_at IS NULL "
     "AND r.approval IN ('', 'approved')), '') || E'\\n'"
 )
-PG_GRAM_MARK = "sanxing gram v1"
+PG_GRAM_MARK = "sanxing gram v2"
 POSTGRES_GRAM_DDL = [
     f'CREATE TABLE IF NOT EXISTS {GRAM_TABLE} (gram text COLLATE "C" NOT NULL, '
-    "item_id integer NOT NULL, PRIMARY KEY (gram, item_id))",
+    "item_id bigint NOT NULL, PRIMARY KEY (gram, item_id))",
     f"CREATE INDEX IF NOT EXISTS {GRAM_TABLE}_item ON {GRAM_TABLE} (item_id)",
-    f"""CREATE OR REPLACE FUNCTION {GRAM_TABLE}_regram(p_item integer) RETURNS void AS $$
+    f"""CREATE OR REPLACE FUNCTION {GRAM_TABLE}_regram(p_item bigint) RETURNS void AS $$
         -- {PG_GRAM_MARK}
         DELETE FROM {GRAM_TABLE} WHERE item_id = p_item;
         INSERT INTO {GRAM_TABLE} (gram, item_id)
