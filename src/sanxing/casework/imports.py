@@ -10,7 +10,10 @@ Columns (first row; names as below, in any order; .xlsx or UTF-8 .csv):
 
 Every clock is computed as if the item had been live (the same rules and calendar as the
 services). Every row is checked first; if any row is wrong nothing is imported, unless
-``skip_bad`` is given, when the good rows are imported and the bad ones reported."""
+``skip_bad`` is given, when the good rows are imported and the bad ones reported.
+
+The rows are written model by model in bulk (no per-row ``save()``), each with its history
+row: created by the importing user, change reason "import"."""
 
 from __future__ import annotations
 
@@ -271,16 +274,16 @@ def import_rows(
     report = ImportReport()
     checked = []
     seen: set[tuple[int, int]] = set()
+    existing = set(  # one query, not one per row
+        Item.all_objects.filter(congress=congress, kind=kind, number__isnull=False).values_list(
+            "year", "number"
+        )
+    )
     for n, data in enumerate(rows, start=2):  # row 1 is the header
         row = _Row(n, data, ctx)
         if row.number is not None and row.submitted_on is not None:
             key = (row.submitted_on.year, row.number)
-            if (
-                key in seen
-                or Item.all_objects.filter(
-                    congress=congress, kind=kind, year=key[0], number=key[1]
-                ).exists()
-            ):
+            if key in seen or key in existing:
                 row.errors.append(
                     _("number %(n)s of %(year)s already exists") % {"n": key[1], "year": key[0]}
                 )
@@ -302,10 +305,58 @@ def import_rows(
 
     with transaction.atomic():
         workflow_for(congress, kind)
-        for row in checked:
-            _import_one(row, ctx, by, due)
-            report.imported += 1
+        _write([_plan_one(row, ctx, by, due) for row in checked], by)
+        report.imported = len(checked)
     return report
+
+
+CHANGE_REASON = "import"
+BATCH_SIZE = 500
+
+
+@dataclass
+class _Plan:
+    """One row's rows to write, related through unsaved objects until ``_write``."""
+
+    item: Item
+    originators: list[ItemOriginator] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    clocks: list[Clock] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    events: list[TimelineEvent] = field(default_factory=list)
+
+
+def _write(plans: list[_Plan], by: Any) -> None:
+    """Every row of every model in a few bulk inserts, each with its history row (created by
+    the importing user, change reason "import"), parents before children."""
+    from simple_history.utils import bulk_create_with_history
+
+    user = by if getattr(by, "pk", None) else None
+    for model, attr in (
+        (Item, "item"),
+        (ItemOriginator, "originators"),
+        (Assignment, "assignments"),
+        (Clock, "clocks"),
+        (Reply, "replies"),
+        (Evaluation, "evaluations"),
+    ):
+        objs = [
+            obj
+            for plan in plans
+            for obj in ([plan.item] if attr == "item" else getattr(plan, attr))
+        ]
+        if objs:
+            bulk_create_with_history(
+                objs,
+                model,
+                batch_size=BATCH_SIZE,
+                default_user=user,
+                default_change_reason=CHANGE_REASON,
+            )
+    TimelineEvent.objects.bulk_create(
+        [event for plan in plans for event in plan.events], batch_size=BATCH_SIZE
+    )
 
 
 def _clock(
@@ -337,7 +388,8 @@ def _clock(
     )
 
 
-def _import_one(row: _Row, ctx: _Context, by: Any, due: Any) -> None:
+def _plan_one(row: _Row, ctx: _Context, by: Any, due: Any) -> _Plan:
+    """The rows one spreadsheet row becomes, unsaved: clocks computed as if live."""
     kind = ctx.kind
     spec = spec_for(kind)
     assert row.submitted_on is not None
@@ -363,13 +415,12 @@ def _import_one(row: _Row, ctx: _Context, by: Any, due: Any) -> None:
         item.tracking_code = "".join(
             secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH)
         )
-    item._history_user = by  # type: ignore[attr-defined]
-    item.save()
-    for i, person in enumerate(row.deputies):
-        ItemOriginator.objects.create(
-            congress=ctx.congress, item=item, person=person, is_lead=i == 0
-        )
-    clocks: list[Clock] = []
+    plan = _Plan(item=item)
+    plan.originators = [
+        ItemOriginator(congress=ctx.congress, item=item, person=person, is_lead=i == 0)
+        for i, person in enumerate(row.deputies)
+    ]
+    clocks = plan.clocks
     lead = None
     if kind == Kind.LETTER:
         clocks.append(
@@ -396,7 +447,7 @@ def _import_one(row: _Row, ctx: _Context, by: Any, due: Any) -> None:
         )
         item.state = kinds.ACCEPTED
     if row.assigned_on and row.lead_unit:
-        lead = Assignment.objects.create(
+        lead = Assignment(
             congress=ctx.congress,
             item=item,
             unit=row.lead_unit,
@@ -404,9 +455,10 @@ def _import_one(row: _Row, ctx: _Context, by: Any, due: Any) -> None:
             assigned_on=row.assigned_on,
             accepted_on=row.assigned_on,
         )
+        plan.assignments.append(lead)
         for unit in row.co_units:
             if unit is not None and unit != row.lead_unit:
-                co = Assignment.objects.create(
+                co = Assignment(
                     congress=ctx.congress,
                     item=item,
                     unit=unit,
@@ -414,6 +466,7 @@ def _import_one(row: _Row, ctx: _Context, by: Any, due: Any) -> None:
                     assigned_on=row.assigned_on,
                     accepted_on=row.assigned_on,
                 )
+                plan.assignments.append(co)
                 if Purpose.CO_OPINION in spec.clocks:
                     clocks.append(
                         _clock(
@@ -435,7 +488,7 @@ def _import_one(row: _Row, ctx: _Context, by: Any, due: Any) -> None:
             )
             item.state = kinds.ASSIGNED
     if row.replied_on:
-        Reply.objects.create(
+        reply = Reply(
             congress=ctx.congress,
             item=item,
             assignment=None if kind == Kind.LETTER else lead,
@@ -446,6 +499,7 @@ def _import_one(row: _Row, ctx: _Context, by: Any, due: Any) -> None:
             sent_on=row.replied_on,
             submitted_by=by,
         )
+        plan.replies.append(reply)
         item.state = kinds.ANSWERED if kind == Kind.LETTER else kinds.REPLIED
         if kind != Kind.LETTER and row.deputies and Purpose.EVALUATION_FORM in spec.clocks:
             clocks.append(
@@ -460,13 +514,15 @@ def _import_one(row: _Row, ctx: _Context, by: Any, due: Any) -> None:
                 )
             )
     if row.evaluation and row.evaluated_on and row.deputies:
-        Evaluation.objects.create(
-            congress=ctx.congress,
-            item=item,
-            person=row.deputies[0],
-            round=1,
-            value=row.evaluation,
-            evaluated_on=row.evaluated_on,
+        plan.evaluations.append(
+            Evaluation(
+                congress=ctx.congress,
+                item=item,
+                person=row.deputies[0],
+                round=1,
+                value=row.evaluation,
+                evaluated_on=row.evaluated_on,
+            )
         )
         if row.evaluation == EvaluationValue.UNSATISFIED and not row.closed_on and lead:
             item.round = 2
@@ -489,14 +545,14 @@ def _import_one(row: _Row, ctx: _Context, by: Any, due: Any) -> None:
     if row.closed_on:
         item.state = kinds.CLOSED
         item.closed_on = row.closed_on
-    Clock.objects.bulk_create(clocks)
-    item._history_user = by  # type: ignore[attr-defined]
-    item.save(update_fields=["state", "round", "closed_on", "updated_at"])
-    TimelineEvent.objects.create(
-        congress=ctx.congress,
-        item=item,
-        actor=by if getattr(by, "pk", None) else None,
-        action="import",
-        to_state=item.state,
-        note=_("Imported from a spreadsheet"),
+    plan.events.append(
+        TimelineEvent(
+            congress=ctx.congress,
+            item=item,
+            actor=by if getattr(by, "pk", None) else None,
+            action="import",
+            to_state=item.state,
+            note=_("Imported from a spreadsheet"),
+        )
     )
+    return plan

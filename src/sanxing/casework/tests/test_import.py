@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -122,3 +123,47 @@ def test_import_letters_from_excel(world, tmp_path):
     assert letter.state == kinds.CLOSED and letter.tracking_code
     register = Clock.objects.get(item=letter, purpose=Purpose.REGISTER)
     assert register.due_on == dt.date(2025, 10, 11)
+
+
+def test_every_imported_row_has_its_creation_in_history_by_the_importer(
+    world, tmp_path, django_assert_max_num_queries
+):
+    from sanxing.casework.imports import import_rows, read_rows
+    from sanxing.casework.models import Assignment, Evaluation, ItemOriginator, Reply
+
+    rows = read_rows(Path(write(tmp_path, GOOD)))
+    many = [
+        {**row, "number": str(n), "title": f"{row['title']}{n}"}
+        for n, row in enumerate(rows * 20, start=1)
+    ]
+    from sanxing.casework.services import workflow_for
+
+    workflow_for(world.congress, "suggestion")  # seeded on first use: not part of the count
+    # A few bulk inserts, whatever the number of rows: no per-row save() or query.
+    with django_assert_max_num_queries(30):  # 40 rows: about the same for 4 or 400
+        report = import_rows(congress=world.congress, kind="suggestion", rows=many, by=world.clerk)
+    assert report.imported == 40 and not report.errors
+    for model in (Item, ItemOriginator, Assignment, Clock, Reply, Evaluation):
+        objects = model.objects.all()
+        assert objects.exists(), model
+        history = model.history.filter(history_type="+")
+        assert history.count() == objects.count(), model
+        assert set(history.values_list("history_user", flat=True)) == {world.clerk.pk}, model
+        assert set(history.values_list("history_change_reason", flat=True)) == {"import"}, model
+    # each historical item holds the final state (one creation row, nothing half-written)
+    first = Item.objects.get(number=1)
+    assert first.history.get().state == first.state == kinds.CLOSED
+
+
+def test_imported_letters_have_history_too(world, tmp_path):
+    path = tmp_path / "letters.csv"
+    path.write_text(
+        "number,title,submitted_on,petitioner,lead_unit,assigned_on,replied_on,reply_class\n"
+        "1,路燈不亮,2025-02-03,張三,市教育局,2025-02-05,2025-03-01,support\n",
+        encoding="utf-8",
+    )
+    call_command("casework", "import", str(path), "--kind", "letter", "--by", "clerk")
+    letter = Item.objects.get()
+    assert letter.history.get().history_change_reason == "import"
+    assert letter.history.get().history_user == world.clerk
+    assert Clock.history.filter(item_id=letter.pk).count() == letter.clocks.count() == 2
