@@ -12,13 +12,13 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from sanxing.api.auth import DEFAULT_AUTH
-from sanxing.api.errors import ErrorOut, error_responses
+from sanxing.api.errors import ErrorOut, error_body, error_responses
 from sanxing.api.pagination import PagePagination
 from sanxing.core.errors import BusinessError
 from sanxing.gatherings import selectors, services
@@ -381,17 +381,24 @@ def gathering_detail(request: HttpRequest, gathering_id: int):
 
 @router.post(
     "/gatherings/{gathering_id}/check-in",
-    response={200: AttendanceOut, **error_responses(400, 401, 404, 422)},
-    summary="Check yourself in with the six-digit code shown in the hall",
+    response={200: AttendanceOut, **error_responses(400, 401, 404, 422, 429)},
+    summary="Check yourself in with the six-digit code shown in the hall; too many wrong "
+    "codes: 429 with Retry-After",
 )
-def check_in_create(request: HttpRequest, gathering_id: int, payload: CheckInIn):
+def check_in_create(
+    request: HttpRequest, gathering_id: int, payload: CheckInIn, response: HttpResponse
+):
     user = _user(request)
     g = selectors.gathering_for_user(user, gathering_id)
     v = viewer_for(user)
     if v.person_id is None:
         raise BusinessError(_("Your account is not linked to a person."))
     person = Person.objects.get(pk=v.person_id)
-    att = services.check_in_self(gathering=g, person=person, code=payload.code, by=user)
+    try:
+        att = services.check_in_self(gathering=g, person=person, code=payload.code, by=user)
+    except services.TooManyCodes as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return Status(429, error_body(exc.code, exc.message, field=exc.field))
     att.person = person
     return _attendance_out(att)
 

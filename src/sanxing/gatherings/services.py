@@ -576,6 +576,15 @@ def check_in(
 CODE_GUESSES = AttemptCounter("check-in-code", limit=10, window=10 * 60)
 
 
+class TooManyCodes(BusinessError):
+    """Self check-in blocked by the attempt limit: 429 Too Many Requests, with the seconds to
+    wait (the counter's window, the longest the block can last) for a Retry-After header."""
+
+    status = 429
+    code = "too_many_attempts"
+    retry_after = CODE_GUESSES.window
+
+
 def check_in_self(
     *, gathering: Gathering, person: Person, code: str, by: Any, at: dt.datetime | None = None
 ) -> Attendance:
@@ -587,10 +596,9 @@ def check_in_self(
         raise BusinessError(_("Enter the six digits shown on the screen."), field="code")
     who = (str(gathering.pk), str(person.pk))
     if CODE_GUESSES.blocked(*who):
-        raise BusinessError(
+        raise TooManyCodes(
             _("Too many wrong codes. Wait ten minutes, or ask the office to record you."),
             field="code",
-            code="too_many_attempts",
         )
     window = _window(at)
     if code not in {_code_for(gathering.pk, window), _code_for(gathering.pk, window - 1)}:

@@ -239,8 +239,7 @@ def _agenda_html(request: HttpRequest, items: list[AgendaItem], manage: bool) ->
         link = item.subject_link if item.subject_ref else None
         if link is not None:
             what += (
-                f'<br><a href="{escape(link[0])}" id="subject-link-{item.pk}">'
-                f"{escape(link[1])}</a>"
+                f'<br><a href="{escape(link[0])}" id="subject-link-{item.pk}">{escape(link[1])}</a>'
             )
         body = escape(item.presenting_body) if item.presenting_body_id else "—"
         row = (
@@ -606,6 +605,7 @@ def self_check_in(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     attendance = g.attendances.filter(person=person).first()
     form = forms.CodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    blocked: services.TooManyCodes | None = None
     if request.method == "POST" and form.is_valid():
         try:
             attendance = services.check_in_self(
@@ -613,14 +613,19 @@ def self_check_in(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except BusinessError as exc:
             _fail(request, form, exc)
+            blocked = exc if isinstance(exc, services.TooManyCodes) else None
         else:
             messages.success(request, _("You are checked in. Thank you."))
             return redirect("gatherings:self_check_in", g.pk)
-    return render(
+    response = render(
         request,
         "gatherings/self_check_in.html",
         {"g": g, "form": form, "attendance": attendance, "entry": entry},
     )
+    if blocked is not None:  # the attempt limit: 429 with when to try again
+        response.status_code = 429
+        response["Retry-After"] = str(blocked.retry_after)
+    return response
 
 
 # --- votes ----------------------------------------------------------------------------------
