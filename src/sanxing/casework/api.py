@@ -2,6 +2,7 @@
 ``sanxing.casework.access``; every change through ``sanxing.casework.services``."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -261,6 +262,25 @@ def _detail(item: Any, user: Any = None) -> dict[str, Any]:
     }
 
 
+def _item_step(
+    request: HttpRequest, item_id: int, service: Callable[..., Any], /, **arguments: Any
+) -> dict[str, Any]:
+    """One step on one item: the item through the permission-checked lookup (404 for what the
+    user may not see), then ``service(item=…, by=the user, **arguments)`` — its BusinessError
+    answers 400 (NotPermitted 403, StaleEdit 409) through the API's error handlers, having
+    written nothing — then the item as the step left it, as this user may see it."""
+    item = item_for_user(request.user, item_id)
+    service(item=item, by=request.user, **arguments)
+    item.refresh_from_db()
+    return _detail(item, request.user)
+
+
+def _units(request: HttpRequest, lead_id: int | None, co_ids: list[int]) -> tuple[Any, list[Any]]:
+    """The lead and co-handling units through the permission-checked lookup (404)."""
+    lead = organisation_for_user(request.user, lead_id) if lead_id else None
+    return lead, [organisation_for_user(request.user, pk) for pk in co_ids]
+
+
 @router.get(
     "/items",
     response={200: list[ItemOut], **error_responses(*AUTH_ERRORS, 422)},
@@ -297,8 +317,7 @@ class BulkAssignOut(Schema):
 )
 def items_assign(request: HttpRequest, payload: BulkAssignIn):
     items = [item_for_user(request.user, pk) for pk in dict.fromkeys(payload.item_ids)]
-    lead = organisation_for_user(request.user, payload.lead_unit_id)
-    co = [organisation_for_user(request.user, pk) for pk in payload.co_unit_ids]
+    lead, co = _units(request, payload.lead_unit_id, payload.co_unit_ids)
     try:
         created = services.items_assign(
             items=items,
@@ -383,22 +402,17 @@ def item_register(request: HttpRequest, item_id: int, payload: RegisterIn):
     summary="Assign to a lead unit and co-handling units (交辦): office staff",
 )
 def item_assign(request: HttpRequest, item_id: int, payload: AssignIn):
-    item = item_for_user(request.user, item_id)
-    lead = (
-        organisation_for_user(request.user, payload.lead_unit_id) if payload.lead_unit_id else None
-    )
-    co = [organisation_for_user(request.user, pk) for pk in payload.co_unit_ids]
-    services.item_assign(
-        item=item,
+    lead, co = _units(request, payload.lead_unit_id, payload.co_unit_ids)
+    return _item_step(
+        request,
+        item_id,
+        services.item_assign,
         lead_unit=lead,
         co_units=co,
-        by=request.user,
         on=payload.on,
         is_hard=payload.is_hard,
         version=payload.version,
     )
-    item.refresh_from_db()
-    return _detail(item, request.user)
 
 
 @router.post(
@@ -656,10 +670,7 @@ def letter_accept(request: HttpRequest, item_id: int):
     summary="The written answer with its outcome (support, explain, reject)",
 )
 def letter_answer(request: HttpRequest, item_id: int, payload: LetterAnswerIn):
-    item = item_for_user(request.user, item_id)
-    services.letter_answer(item=item, by=request.user, **payload.dict())
-    item.refresh_from_db()
-    return _detail(item, request.user)
+    return _item_step(request, item_id, services.letter_answer, **payload.dict())
 
 
 class AttachmentOut(Schema):

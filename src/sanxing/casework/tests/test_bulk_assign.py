@@ -86,8 +86,9 @@ def test_bulk_assign_is_for_the_office_only(client, world):
     assert Item.objects.get().state == kinds.REGISTERED
 
 
-def test_an_item_not_waiting_to_be_assigned_cannot_be_slipped_in(client, world):
-    submitted = services.item_submit(
+def _submitted(world):
+    """A suggestion submitted, not yet registered."""
+    return services.item_submit(
         congress=world.congress,
         kind="suggestion",
         title="未立案",
@@ -97,6 +98,10 @@ def test_an_item_not_waiting_to_be_assigned_cannot_be_slipped_in(client, world):
         deputies=[world.deputy.person],
         by=world.clerk,
     )
+
+
+def test_an_item_not_waiting_to_be_assigned_cannot_be_slipped_in(client, world):
+    submitted = _submitted(world)
     client.force_login(world.clerk)
     r = client.post(
         "/casework/assign/",
@@ -203,16 +208,7 @@ def test_a_mixed_selection_names_each_item_that_cannot_be_assigned_and_writes_no
 
     ok = _letter(world, title="可交辦", name="甲")
     received = _letter(world, title="未受理", name="乙", accept=False)
-    submitted = services.item_submit(
-        congress=world.congress,
-        kind="suggestion",
-        title="未立案",
-        content="",
-        topic="education",
-        submitted_on=dt.date(2026, 5, 4),
-        deputies=[world.deputy.person],
-        by=world.clerk,
-    )
+    submitted = _submitted(world)
     client.force_login(world.clerk)
     form = {
         "items": [ok.pk, received.pk, submitted.pk],
