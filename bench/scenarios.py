@@ -266,10 +266,34 @@ def casework_unit_portal(client: Any) -> Any:
     return client.get("/casework/unit/")
 
 
-def _search_floor(match: str) -> str:
-    """What the search page shows for the clerk: the count and the first 20 items."""
+class _FloorPerVendor:
+    """A registered scenario whose floor depends on the database (``floor_sql`` is read by
+    bench.run after Django is set up): ``floors`` maps a vendor to its SQL."""
+
+    def __init__(self, base: Scenario, floors: dict[str, str]) -> None:
+        self.name, self.run, self.user = base.name, base.run, base.user
+        self.floor_params, self.note = base.floor_params, base.note
+        self.floors = {**floors}
+
+    @property
+    def floor_sql(self) -> str:
+        from django.db import connection
+
+        return self.floors[connection.vendor]
+
+
+def _floor_per_vendor(name: str, floors: dict[str, str]) -> None:
+    _scenarios[name] = _FloorPerVendor(_scenarios[name], floors)  # type: ignore[assignment]
+
+
+def _search_floor(match: str, word: str, like: str = "LIKE") -> str:
+    """What the search page shows for the clerk: the count, the first 20 items and, for each,
+    its first sent live reply with the word (the passage when the content has none)."""
     return f"""
 SELECT i.id, i.kind, i.year, i.number, i.title, i.content, i.state, i.submitted_on,
+  (SELECT r.text FROM casework_reply r WHERE r.item_id = i.id AND r.deleted_at IS NULL
+     AND r.approval IN ('', 'approved') AND r.text {like} '%%{word}%%'
+     ORDER BY r.round, r.sent_on, r.id LIMIT 1) AS reply_passage,
   COUNT(*) OVER () AS n
 FROM casework_item i
 WHERE i.congress_id = %(congress_id)s AND i.deleted_at IS NULL AND i.id IN ({match})
@@ -279,9 +303,22 @@ LIMIT 20
 
 
 # Two characters: the gram table (casework_item_gram, the same on SQLite and PostgreSQL).
-SEARCH2_FLOOR = _search_floor("SELECT item_id FROM casework_item_gram WHERE gram = '噪聲'")
+SEARCH2_FLOOR = _search_floor("SELECT item_id FROM casework_item_gram WHERE gram = '噪聲'", "噪聲")
+SEARCH2_FLOOR_PG = _search_floor(
+    "SELECT item_id FROM casework_item_gram WHERE gram = '噪聲'", "噪聲", "ILIKE"
+)
+# Six characters: SQLite's FTS5 trigram table; on PostgreSQL the pg_trgm GIN indexes of the
+# item's title and content and of the reply's text (one bitmap scan each).
 SEARCH6_FLOOR = _search_floor(
-    "SELECT rowid FROM casework_item_fts WHERE casework_item_fts MATCH '\"物業服務糾紛\"'"
+    "SELECT rowid FROM casework_item_fts WHERE casework_item_fts MATCH '\"物業服務糾紛\"'",
+    "物業服務糾紛",
+)
+SEARCH6_FLOOR_PG = _search_floor(
+    "SELECT id FROM casework_item WHERE title ILIKE '%%物業服務糾紛%%' "
+    "OR content ILIKE '%%物業服務糾紛%%' UNION SELECT item_id FROM casework_reply "
+    "WHERE text ILIKE '%%物業服務糾紛%%' AND deleted_at IS NULL AND approval IN ('', 'approved')",
+    "物業服務糾紛",
+    "ILIKE",
 )
 
 
@@ -299,10 +336,15 @@ def casework_search_2(client: Any) -> Any:
     "casework-search-6",
     user="clerk",
     floor_sql=SEARCH6_FLOOR,
-    note="floor (SQLite FTS table): items with 物業服務糾紛 (trigram MATCH), first 20 and count",
+    note="floor: items with 物業服務糾紛 (SQLite: FTS5 trigram MATCH; PostgreSQL: pg_trgm "
+    "ILIKE), first 20 and count",
 )
 def casework_search_6(client: Any) -> Any:
     return client.get("/casework/search/?q=物業服務糾紛")
+
+
+_floor_per_vendor("casework-search-2", {"sqlite": SEARCH2_FLOOR, "postgresql": SEARCH2_FLOOR_PG})
+_floor_per_vendor("casework-search-6", {"sqlite": SEARCH6_FLOOR, "postgresql": SEARCH6_FLOOR_PG})
 
 
 # -- gatherings (issue 4) ------------------------------------------------------------------------

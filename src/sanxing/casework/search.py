@@ -35,13 +35,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Count,
     Exists,
-    F,
-    Lookup,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
     Window,
 )
 from django.db.models.expressions import RawSQL
@@ -397,20 +394,6 @@ def terms_of(q: str) -> list[str]:
     return seen[:MAX_TERMS]
 
 
-class ILike(Lookup):
-    """``lhs ILIKE '%rhs%'`` (PostgreSQL): served by the pg_trgm GIN indexes, which
-    Django's ``icontains`` (``UPPER(col) LIKE UPPER(…)``) would not use."""
-
-    lookup_name = "trgm_icontains"
-    prepare_rhs = False
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        params = [*lhs_params, *[f"%{connection.ops.prep_for_like_query(p)}%" for p in rhs_params]]
-        return f"{lhs} ILIKE {rhs}", params
-
-
 def _fts_quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -448,13 +431,24 @@ def _sqlite_filter(items: QuerySet[Item], terms: list[str]) -> QuerySet[Item]:
 
 
 def _postgres_filter(items: QuerySet[Item], terms: list[str]) -> QuerySet[Item]:
+    """Each word is one ``pk IN (…)``: short words from the gram table; longer ones as the
+    union of the items whose title or content and the sent live replies whose text ``ILIKE``
+    it, each branch served by its pg_trgm GIN index (an ``OR`` with a correlated ``EXISTS``
+    on the item could use none of them)."""
+    from django.db import connection as default
+
     for t in terms:
         if len(t) < 3:
             items = items.filter(pk__in=RawSQL(*_gram_sql(t, "postgresql")))
             continue
-        replied = Reply.objects.filter(SENT, item=OuterRef("pk")).filter(ILike(F("text"), Value(t)))
+        pattern = f"%{default.ops.prep_for_like_query(t)}%"
         items = items.filter(
-            ILike(F("title"), Value(t)) | ILike(F("content"), Value(t)) | Exists(replied)
+            pk__in=RawSQL(
+                "SELECT i.id FROM casework_item i WHERE i.title ILIKE %s OR i.content ILIKE %s "
+                "UNION SELECT r.item_id FROM casework_reply r WHERE r.text ILIKE %s "
+                "AND r.deleted_at IS NULL AND r.approval IN (%s, %s)",
+                [pattern, pattern, pattern, str(Reply.Approval.NONE), str(Reply.Approval.APPROVED)],
+            )
         )
     return items
 
