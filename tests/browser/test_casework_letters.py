@@ -177,3 +177,65 @@ def test_the_units_list_keeps_titles_and_due_dates_in_view_on_a_phone(page):
     assert cards.evaluate("e => getComputedStyle(e).listStyleType") == "none"
     assert cards.evaluate("e => getComputedStyle(e).paddingLeft") == "0px"
     expect(cards).to_contain_text(title)
+
+
+def test_the_clerk_assigns_a_letter_and_a_suggestion_together_from_the_desk(page):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sanxing.casework.models import Assignment
+
+    world = build_world()
+    today = timezone.localdate()
+    letter = services.letter_receive(
+        congress=world.congress,
+        channel="letter",
+        petitioner_name="孫八",
+        title="學校周邊路燈不亮",
+        content="",
+        received_on=today - dt.timedelta(days=3),
+        by=world.clerk,
+    )
+    services.letter_accept(item=letter, by=world.clerk)
+    waiting = services.letter_receive(
+        congress=world.congress,
+        channel="visit",
+        petitioner_name="周九",
+        title="尚未受理的來訪",
+        content="",
+        by=world.clerk,
+    )
+    suggestion = services.item_submit(
+        congress=world.congress,
+        kind="suggestion",
+        title="關於增加學位的建議",
+        content="",
+        topic="education",
+        submitted_on=today - dt.timedelta(days=3),
+        deputies=[world.deputy.person],
+        by=world.clerk,
+    )
+    services.item_register(item=suggestion, by=world.clerk)
+
+    login(page, "clerk")
+    page.goto(page.base_url + "/casework/")
+    expect(page.locator(f"#select-{waiting.pk}")).to_have_count(0)  # accept it first
+    page.check(f"#select-{letter.pk}")
+    page.check(f"#select-{suggestion.pk}")
+    page.locator("#bulk-assign").click()
+    expect(page.locator("#letters-note")).to_be_visible()
+    page.select_option("#id_lead_unit", str(world.unit.pk))
+    page.locator("main form button[type=submit]").first.click()
+    main = page.locator("main")
+    expect(main).to_contain_text("學校周邊路燈不亮")
+    expect(main).to_contain_text("關於增加學位的建議")
+    handle_due = letter.clocks.get(purpose="handle").due_on
+    expect(main).to_contain_text(str(handle_due.year))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "casework-bulk-assign-letters.png"), full_page=True)
+    page.locator("#confirm-bulk-assign").click()
+    expect(page.locator(".banner-success")).to_contain_text("市教育局")
+    assert Assignment.objects.filter(item=letter, unit=world.unit).exists()
+    assert Assignment.objects.filter(item=suggestion, unit=world.unit).exists()
+    assert not Assignment.objects.filter(item=waiting).exists()

@@ -688,7 +688,8 @@ def preview_deadlines(
         if handle is not None:
             rows.append(
                 {
-                    "purpose": Purpose(Purpose.HANDLE).label,
+                    "purpose": _("%(purpose)s (running since acceptance)")
+                    % {"purpose": Purpose(Purpose.HANDLE).label},
                     "period": handle.period,
                     "due_on": handle.due_on,
                     "article": handle.article_display,
