@@ -54,6 +54,8 @@ class InvitationOut(Schema):
     chosen_by_office: bool
     prior_invitations: int
     prior_attendances: int
+    answer_by: dt.date | None
+    answer_rule: str
     responded_at: dt.datetime | None
     decline_reason: str
 

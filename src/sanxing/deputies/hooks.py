@@ -44,8 +44,8 @@ def work_items(user: Any, today: dt.date) -> Iterator[Any]:
         yield WorkItem(
             title=inv.gathering.title,
             url=reverse("deputies:invitation", args=[inv.pk]),
-            due_on=timezone.localtime(inv.gathering.starts_at).date(),
-            rule=_("meeting day"),
+            due_on=inv.answer_by or timezone.localtime(inv.gathering.starts_at).date(),
+            rule=inv.answer_rule or _("meeting day"),
             kind=_("Invitation to attend"),
         )
 

@@ -92,6 +92,10 @@ class Invitation(SoftDeleteModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The office asks for an answer within a period (DEPUTIES_ANSWER_PERIOD, 3 working days)
+    # counted by sanxing.workcal.periods, never later than the day before the meeting.
+    answer_by = models.DateField(_("answer by"), null=True, blank=True)
+    answer_rule = models.CharField(_("rule"), max_length=200, blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
     history = HistoricalRecords()

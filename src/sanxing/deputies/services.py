@@ -57,6 +57,28 @@ def already_confirmed(rotation: Rotation) -> BusinessError:
     )
 
 
+ANSWER_PERIOD = "3wd"
+
+
+def answer_deadline(sent_on: dt.date, meeting_day: dt.date) -> tuple[dt.date, str]:
+    """When the deputy should answer, with the rule that gave the date: the office's period
+    (``DEPUTIES_ANSWER_PERIOD``, 3 working days) counted by the working calendar, or the day
+    before the meeting if that comes first."""
+    from django.conf import settings
+
+    from sanxing.workcal.periods import compute_deadline
+
+    period = getattr(settings, "DEPUTIES_ANSWER_PERIOD", ANSWER_PERIOD)
+    deadline = compute_deadline(start=sent_on, period=period)
+    eve = meeting_day - dt.timedelta(days=1)
+    if deadline.due > eve:
+        return max(eve, sent_on), _("the day before the meeting")
+    return deadline.due, _("%(period)s after the invitation (%(rule)s)") % {
+        "period": deadline.period.describe(),
+        "rule": deadline.rule_display,
+    }
+
+
 def _invite(
     *,
     rotation: Rotation,
@@ -66,7 +88,11 @@ def _invite(
     chosen_by_office: bool,
     replaces: Invitation | None,
     by: Any,
+    now: dt.datetime,
 ) -> Invitation:
+    answer_by, answer_rule = answer_deadline(
+        timezone.localtime(now).date(), timezone.localtime(gathering.starts_at).date()
+    )
     existing = gathering.roster.filter(person=person).first()
     if existing is None:
         gatherings_services.roster_add(
@@ -85,6 +111,8 @@ def _invite(
         prior_attendances=counts[1],
         chosen_by_office=chosen_by_office,
         replaces=replaces,
+        answer_by=answer_by,
+        answer_rule=answer_rule[:200],
     )
     _by(invitation, by).save()
     _notify_invited(invitation)
@@ -184,6 +212,7 @@ def rotation_confirm(
                 chosen_by_office=bool(proposed) and pid not in proposed,
                 replaces=None,
                 by=by,
+                now=now,
             )
         return rotation
 
@@ -294,4 +323,5 @@ def rotation_invite_next(
             chosen_by_office=chosen_by_office,
             replaces=declined,
             by=by,
+            now=now,
         )

@@ -95,6 +95,24 @@ def test_the_world_deputy_is_told_of_the_invitation(setup: Setup):
     assert notice.url == f"/deputies/invitations/{inv.pk}/"
 
 
+def test_the_answer_is_due_in_three_working_days_or_the_day_before_the_meeting(setup: Setup):
+    w = setup.world
+    with translation.override("en"):
+        rotation = services.rotation_confirm(
+            gathering=setup.meeting,
+            person_ids=[setup.deputies[0].pk],
+            seats=8,
+            by=w.clerk,
+            now=dt.datetime(2026, 11, 27, 10, tzinfo=STARTS.tzinfo),  # a Friday
+        )
+    inv = rotation.invitations.get()
+    assert inv.answer_by == dt.date(2026, 12, 2)  # Mon, Tue, Wed
+    assert "working days" in inv.answer_rule
+    day, rule = services.answer_deadline(dt.date(2026, 12, 16), dt.date(2026, 12, 18))
+    assert day == dt.date(2026, 12, 17)
+    assert rule
+
+
 def test_a_second_confirmation_is_refused_and_names_who_confirmed(setup: Setup):
     w = setup.world
     services.rotation_confirm(
