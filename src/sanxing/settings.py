@@ -271,6 +271,8 @@ MAILIN_MAX_BYTES = env_int("MAILIN_MAX_BYTES", 30 * 1024 * 1024)
 MAILIN_MAX_PER_SENDER_PER_HOUR = env_int("MAILIN_MAX_PER_SENDER_PER_HOUR", 10)
 # Casework: days past a unit's deadline before the office and the leader are alerted.
 CASEWORK_ESCALATE_AFTER_DAYS = env_int("CASEWORK_ESCALATE_AFTER_DAYS", 7)
+# Receipts (收件回執) the gateway mails to one writer a day at most: against loops and abuse.
+CASEWORK_ACK_MAX_PER_SENDER_PER_DAY = env_int("CASEWORK_ACK_MAX_PER_SENDER_PER_DAY", 3)
 
 DEMO_PASSWORD = env_str("SANXING_DEMO_PASSWORD", "sanxing-demo")
 
