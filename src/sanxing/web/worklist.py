@@ -68,6 +68,7 @@ class WorkGroup:
     title: str | Promise
     empty: str | Promise
     items: list[WorkItem] = field(default_factory=list)
+    html: str = ""  # the rows, built once by the home view (web.views.work_rows_html)
 
 
 def collect(user: Any, today: dt.date) -> list[WorkItem]:
