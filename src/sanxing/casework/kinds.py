@@ -369,6 +369,8 @@ ACTION_LABELS = {
     "milestone_add": _("milestone planned"),
     "milestone_done": _("milestone done"),
     "progress": _("progress reported"),
+    "satisfaction_scheduled": _("put to a satisfaction vote"),
+    "satisfaction_vote": _("satisfaction vote taken"),
 }
 
 

@@ -838,3 +838,79 @@ def progress_status(percent: int | None) -> str:
     if percent >= 100:
         return ProgressReport.Status.COMPLETED
     return ProgressReport.Status.IN_PROGRESS
+
+
+class SatisfactionVote(SoftDeleteModel):
+    """One round's handling report put to the vote at a meeting, and the result."""
+
+    class Result(models.TextChoices):
+        PENDING = "", _("to be voted on")
+        SATISFIED = "satisfied", _("satisfied")
+        UNSATISFIED = "unsatisfied", _("not satisfied")
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    item = models.ForeignKey(
+        Item,
+        verbose_name=_("item"),
+        on_delete=models.PROTECT,
+        related_name="satisfaction_votes",
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    report_on = models.DateField(_("handling report of"))
+    # The meeting engine's records, by id (casework does not import its models).
+    gathering_id = models.PositiveIntegerField(_("meeting"))
+    agenda_item_id = models.PositiveIntegerField(_("agenda item"))
+    meeting_title = models.CharField(_("meeting"), max_length=200)
+    meeting_on = models.DateField(_("meeting day"))
+    vote_id = models.PositiveIntegerField(_("vote"), null=True, blank=True)
+    result = models.CharField(
+        _("result"), max_length=12, choices=Result.choices, blank=True, default=""
+    )
+    yes = models.PositiveIntegerField(_("yes"), default=0)
+    no = models.PositiveIntegerField(_("no"), default=0)
+    abstain = models.PositiveIntegerField(_("abstain"), default=0)
+    not_voting = models.PositiveIntegerField(_("not voting"), default=0)
+    absent = models.PositiveIntegerField(_("absent"), default=0)
+    body_size = models.PositiveIntegerField(_("members of the body"), default=0)
+    present = models.PositiveIntegerField(_("present"), default=0)
+    required = models.PositiveIntegerField(_("votes required"), default=0)
+    threshold = models.CharField(_("threshold"), max_length=200, blank=True)
+    closed_at = models.DateTimeField(_("voted at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("satisfaction vote")
+        verbose_name_plural = _("satisfaction votes")
+        ordering = ["item", "round", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote_id"],
+                condition=Q(vote_id__isnull=False),
+                name="satisfaction_vote_unique_vote",
+            ),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(result="", deleted_at__isnull=True),
+                name="satisfaction_vote_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=["", "satisfied", "unsatisfied"]),
+                name="satisfaction_vote_result_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.meeting_title}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.result == ""
+
+    @property
+    def meeting_url(self) -> str:
+        from django.urls import reverse
+
+        try:
+            return reverse("gatherings:detail", args=[self.gathering_id])
+        except Exception:  # pragma: no cover - the meeting engine's pages are optional
+            return ""

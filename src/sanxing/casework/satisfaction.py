@@ -27,8 +27,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,99 +35,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from simple_history.models import HistoricalRecords
 
 from sanxing.casework import kinds
 from sanxing.casework.access import item_for_user
 from sanxing.casework.kinds import Kind, Purpose
-from sanxing.casework.models import Assignment, Item, Reply
+from sanxing.casework.models import Assignment, Item, Reply, SatisfactionVote
 from sanxing.core.errors import BusinessError, NotPermitted
-from sanxing.core.models import SoftDeleteModel
-from sanxing.people.models import Congress
 
 SUBJECT_PREFIX = "casework.item:"
-
-# Timeline actions of this module, labelled like the engine's own.
-kinds.ACTION_LABELS.setdefault("satisfaction_scheduled", gettext_lazy("put to a satisfaction vote"))
-kinds.ACTION_LABELS.setdefault("satisfaction_vote", gettext_lazy("satisfaction vote taken"))
-
-
-class SatisfactionVote(SoftDeleteModel):
-    """One round's handling report put to the vote at a meeting, and the result."""
-
-    class Result(models.TextChoices):
-        PENDING = "", gettext_lazy("to be voted on")
-        SATISFIED = "satisfied", gettext_lazy("satisfied")
-        UNSATISFIED = "unsatisfied", gettext_lazy("not satisfied")
-
-    congress = models.ForeignKey(
-        Congress, verbose_name=gettext_lazy("congress"), on_delete=models.PROTECT
-    )
-    item = models.ForeignKey(
-        Item,
-        verbose_name=gettext_lazy("item"),
-        on_delete=models.PROTECT,
-        related_name="satisfaction_votes",
-    )
-    round = models.PositiveSmallIntegerField(gettext_lazy("round"))
-    report_on = models.DateField(gettext_lazy("handling report of"))
-    # The meeting engine's records, by id (casework does not import its models).
-    gathering_id = models.PositiveIntegerField(gettext_lazy("meeting"))
-    agenda_item_id = models.PositiveIntegerField(gettext_lazy("agenda item"))
-    meeting_title = models.CharField(gettext_lazy("meeting"), max_length=200)
-    meeting_on = models.DateField(gettext_lazy("meeting day"))
-    vote_id = models.PositiveIntegerField(gettext_lazy("vote"), null=True, blank=True)
-    result = models.CharField(
-        gettext_lazy("result"), max_length=12, choices=Result.choices, blank=True, default=""
-    )
-    yes = models.PositiveIntegerField(gettext_lazy("yes"), default=0)
-    no = models.PositiveIntegerField(gettext_lazy("no"), default=0)
-    abstain = models.PositiveIntegerField(gettext_lazy("abstain"), default=0)
-    not_voting = models.PositiveIntegerField(gettext_lazy("not voting"), default=0)
-    absent = models.PositiveIntegerField(gettext_lazy("absent"), default=0)
-    body_size = models.PositiveIntegerField(gettext_lazy("members of the body"), default=0)
-    present = models.PositiveIntegerField(gettext_lazy("present"), default=0)
-    required = models.PositiveIntegerField(gettext_lazy("votes required"), default=0)
-    threshold = models.CharField(gettext_lazy("threshold"), max_length=200, blank=True)
-    closed_at = models.DateTimeField(gettext_lazy("voted at"), null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        app_label = "casework"
-        verbose_name = gettext_lazy("satisfaction vote")
-        verbose_name_plural = gettext_lazy("satisfaction votes")
-        ordering = ["item", "round", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["vote_id"],
-                condition=Q(vote_id__isnull=False),
-                name="satisfaction_vote_unique_vote",
-            ),
-            models.UniqueConstraint(
-                fields=["item"],
-                condition=Q(result="", deleted_at__isnull=True),
-                name="satisfaction_vote_one_pending",
-            ),
-            models.CheckConstraint(
-                condition=Q(result__in=["", "satisfied", "unsatisfied"]),
-                name="satisfaction_vote_result_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.item_id} · {self.meeting_title}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.result == ""
-
-    @property
-    def meeting_url(self) -> str:
-        try:
-            return reverse("gatherings:detail", args=[self.gathering_id])
-        except Exception:  # pragma: no cover - the meeting engine's pages are optional
-            return ""
-
 
 # --- selectors -------------------------------------------------------------------------------
 
