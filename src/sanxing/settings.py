@@ -273,6 +273,10 @@ MAILIN_MAX_PER_SENDER_PER_HOUR = env_int("MAILIN_MAX_PER_SENDER_PER_HOUR", 10)
 CASEWORK_ESCALATE_AFTER_DAYS = env_int("CASEWORK_ESCALATE_AFTER_DAYS", 7)
 # Receipts (收件回執) the gateway mails to one writer a day at most: against loops and abuse.
 CASEWORK_ACK_MAX_PER_SENDER_PER_DAY = env_int("CASEWORK_ACK_MAX_PER_SENDER_PER_DAY", 3)
+# Deputies attending Standing Committee meetings in rotation: places per meeting, and the
+# period an invited deputy has to answer (a RULES.md §1 period: 3 working days).
+DEPUTIES_ROTATION_SEATS = env_int("DEPUTIES_ROTATION_SEATS", 8)
+DEPUTIES_ANSWER_PERIOD = env_str("DEPUTIES_ANSWER_PERIOD", "3wd")
 
 DEMO_PASSWORD = env_str("SANXING_DEMO_PASSWORD", "sanxing-demo")
 
