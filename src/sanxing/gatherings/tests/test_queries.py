@@ -44,8 +44,8 @@ def _grow(meeting: Meeting, n: int = 8) -> None:
 
 # The meeting page for the office: session, user, roles (viewer); the meeting; roster with
 # attendance (one query); votes; agenda with bodies; leave requests; quorum; checklist size;
-# the agenda form's two lists of bodies; the header's person and unread count.
-DETAIL_QUERIES = 14
+# the agenda form's lists of bodies (one query); the header's person and unread count.
+DETAIL_QUERIES = 13
 # The quorum panel: session, user, roles; the meeting (only the fields it reads); the count.
 QUORUM_QUERIES = 5
 # The year's .ics: session, user, roles; the gatherings with the congress's name.
@@ -128,3 +128,14 @@ def test_the_agenda_rows_are_escaped_and_carry_their_vote_forms(meeting: Meeting
     assert b"&lt;b&gt;\xe8\xad\xb0\xe9\xa1\x8c&lt;/b&gt;" in member
     assert f'id="vote-toggle-{item.pk}"'.encode() not in member
     assert AgendaItem.objects.filter(gathering=g).count() == 2
+
+
+def test_the_page_lists_the_same_bodies_as_the_form(meeting: Meeting):
+    from sanxing.gatherings.forms import AgendaItemForm
+    from sanxing.gatherings.views import _agenda_form
+
+    g = meeting.gathering
+    ours, theirs = _agenda_form(g), AgendaItemForm(congress_id=g.congress_id)
+    for name in ("presenting_body", "responsible_committee"):
+        assert str(ours[name]) == str(theirs[name])
+    assert meeting.world.government.name in str(ours["presenting_body"])
