@@ -6,8 +6,8 @@ asked for a review, handled a second time).
 
 Rows are built in memory and bulk-inserted (thousands of items through the services one by
 one would take minutes); every date is computed with the same rules as the services, and each
-item gets the timeline the services would have written. Historical (audit) rows are not made
-for demo data."""
+item gets the timeline the services would have written, and every row its historical (audit)
+row, as if the clerk had entered it when the demo was built."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ from sanxing.casework.models import (
     Item,
     ItemOriginator,
     Mailbox,
+    Milestone,
+    ProgressReport,
     Reply,
     SupervisionLog,
     TimelineEvent,
@@ -50,6 +52,44 @@ SUGGESTIONS_PER_SESSION = 900
 MOTIONS_PER_SESSION = 40
 REVIEW_OPINIONS_PER_YEAR = 30
 LETTERS_PER_YEAR = 4000
+IMPLEMENTATION_PER_YEAR = 12
+# Resolutions and decisions of the Standing Committee, and leaders' instructions (批示), to be
+# carried out by the government's departments (督辦落實事項), with their steps.
+DECISION_TITLES = [
+    "關於加快推進老舊小區改造工作的決議",
+    "關於進一步加強生態環境保護依法推動打好污染防治攻堅戰的決議",
+    "關於市本級預算執行和其他財政收支審計查出問題整改情況的決定",
+    "關於全面推進生活垃圾分類工作的決定",
+    "關於加強養老服務體系建設的決議",
+    "關於進一步優化營商環境的決議",
+    "關於加強河道管理保護的決定",
+]
+INSTRUCTION_TITLES = [
+    "主任批示：關於學校周邊交通擁堵問題的督辦件",
+    "主任批示：關於農村飲水安全問題的督辦件",
+    "副主任批示：關於電動自行車充電安全隱患整治的督辦件",
+    "主任批示：關於拖欠農民工工資問題的督辦件",
+    "副主任批示：關於社區老年食堂建設進度的督辦件",
+]
+MILESTONE_TITLES = [
+    "成立工作專班，制定實施方案",
+    "召開專題部署會議，明確責任分工",
+    "開展調查摸底，形成問題清單",
+    "完成試點並總結經驗",
+    "在全市全面推開",
+    "組織專項督查",
+    "向常委會報送落實情況報告",
+]
+PROGRESS_TEXTS = [
+    "已成立由分管副市長任組長的工作專班，實施方案已印發各區縣。",
+    "已召開全市部署會議，明確了牽頭和配合單位的責任分工。",
+    "已完成全市調查摸底，形成問題清單和整改台賬。",
+    "試點工作已在東城區、南湖區完成，正在總結經驗。",
+    "已在全市全面推開，完成年度任務的大部分。",
+    "各項任務已全部完成，落實情況報告已報送常委會。",
+]
+# How far an implementation item has come: every state appears in the demo.
+JUST_STARTED, ON_TRACK, LATE, DONE = "just_started", "on_track", "late", "done"
 MOTION_TITLES = [
     "關於制定《示範市養老服務條例》的議案",
     "關於制定《示範市物業管理條例》的議案",
@@ -210,6 +250,9 @@ class Builder:
         for k in range(self.ctx.scale):
             for _n in range(LETTERS_PER_YEAR):
                 self.letter(self.today - dt.timedelta(days=365 * k) - self.days(0, 364))
+        for k in range(self.ctx.scale):
+            for n in range(IMPLEMENTATION_PER_YEAR):
+                self.implementation(k, n, own_unit)
         self.flush()
         self.mailbox_and_approval(own_unit)
         from sanxing.casework.search import ensure_search_index
@@ -633,6 +676,148 @@ class Builder:
             item.closed_on = heard
             plan["events"].append(("close", kinds.REPLIED, kinds.CLOSED, heard, ""))
 
+    # -- implementation items: resolutions, decisions and leaders' instructions ------------------
+
+    def implementation(self, k: int, n: int, own_unit: Organisation | None) -> None:
+        """A resolution, decision or leader's instruction to implement, with its milestones and
+        progress reports: this year's in every state (just started, on track, late, done),
+        earlier years' done and closed."""
+        rng = self.rng
+        spec = spec_for(Kind.IMPLEMENTATION)
+        state = DONE if k else [JUST_STARTED, ON_TRACK, LATE, DONE][n % 4]
+        back = {JUST_STARTED: (3, 15), ON_TRACK: (45, 90), LATE: (100, 160), DONE: (200, 330)}
+        start = self.today - dt.timedelta(days=365 * k) - self.days(*back[state])
+        instruction = n % 3 == 2
+        title = rng.choice(INSTRUCTION_TITLES if instruction else DECISION_TITLES)
+        unit = (
+            own_unit if own_unit is not None and n % 4 != 3 and k == 0 else rng.choice(self.units)
+        )
+        item = Item(
+            congress=self.congress,
+            kind=Kind.IMPLEMENTATION,
+            year=start.year,
+            number=self.number(Kind.IMPLEMENTATION, start.year),
+            title=title,
+            content=(
+                "請市人民政府有關部門抓緊研究落實，並按時報告落實情況。"
+                if instruction
+                else f"{title.removesuffix('的決議').removesuffix('的決定')}，"
+                "責成市人民政府認真貫徹落實，並向常委會報告落實情況。"
+            ),
+            topic=rng.choice(list(Topic)),
+            channel=kinds.Channel.BETWEEN_SESSIONS,
+            submitted_on=start,
+            registered_on=start,
+            state=kinds.ASSIGNED,
+        )
+        lead = Assignment(
+            congress=self.congress,
+            unit=unit,
+            role=Assignment.Role.LEAD,
+            assigned_on=start,
+            accepted_on=start + self.days(1, 3),
+        )
+        assignments = [lead]
+        others = [u for u in self.units if u.pk != unit.pk]
+        if others and n % 2:
+            assignments.append(
+                Assignment(
+                    congress=self.congress,
+                    unit=rng.choice(others),
+                    role=Assignment.Role.CO,
+                    assigned_on=start,
+                    accepted_on=start + self.days(1, 3),
+                )
+            )
+        rule = spec.clock(Purpose.REPLY)
+        due, prov = self.due(start, rule.period)
+        # the steps: spread from the start to about four months on, in order
+        steps = rng.randint(3, 5)
+        titles = [*MILESTONE_TITLES[: steps - 1], MILESTONE_TITLES[-1]]
+        dues = [start + dt.timedelta(days=int(30 * (i + 1) * 4 / steps)) for i in range(steps)]
+        if state == LATE and dues[0] >= self.today:
+            dues[0] = self.today - self.days(5, 20)
+        past = [i for i, d in enumerate(dues) if d < self.today]
+        milestones = []
+        for i, (t, d) in enumerate(zip(titles, dues, strict=True)):
+            m = Milestone(congress=self.congress, title=t, due_on=d, order=i + 1)
+            if state == DONE or (i in past and not (state == LATE and i == past[-1])):
+                m.done_on = min(self.today, d - self.days(0, 5))
+                if state == LATE and i == 0 and len(past) > 1:
+                    m.done_on = min(self.today, d + self.days(3, 12))  # done, but late
+            milestones.append(m)
+        done = [m for m in milestones if m.done_on]
+        reports: list[ProgressReport] = []
+        percents = {
+            JUST_STARTED: [rng.choice([0, 5, 10])],
+            ON_TRACK: [20, rng.randint(40, 60)],
+            LATE: [15, 30, 20],
+            DONE: [30, 70, 100],
+        }[state]
+        if state == JUST_STARTED and rng.random() < 0.5:
+            percents = []  # nothing reported yet: the progress is read from the milestones
+        day = start
+        for j, percent in enumerate(percents):
+            day = min(self.today, day + self.days(15, 40) if j else start + self.days(2, 8))
+            reports.append(
+                ProgressReport(
+                    congress=self.congress,
+                    assignment=lead,
+                    percent=percent,
+                    text=PROGRESS_TEXTS[min(len(PROGRESS_TEXTS) - 1, percent * 6 // 101)],
+                    reason="試點中發現方案需調整，部分工作返工。"
+                    if j and percent < percents[j - 1]
+                    else "",
+                    reported_on=day,
+                    reported_by=self.handler_user or self.clerk,
+                )
+            )
+        events: list[tuple[str, str, str, dt.date, str]] = [
+            ("submit", "", "", start, ""),
+            ("register", kinds.SUBMITTED, kinds.REGISTERED, start, ""),
+            ("assign", kinds.REGISTERED, kinds.ASSIGNED, start, unit.name),
+        ]
+        events += [
+            ("milestone_add", "", "", start + dt.timedelta(days=2), m.title) for m in milestones
+        ]
+        events += [("milestone_done", "", "", m.done_on, m.title) for m in done if m.done_on]
+        events += [
+            ("progress", "", "", r.reported_on, f"{unit.name}: {r.percent}% · {r.text}")
+            for r in reports
+        ]
+        replied = max((m.done_on or start for m in done), default=start) if state == DONE else None
+        plan: dict[str, Any] = {
+            "item": item,
+            "assignments": assignments,
+            "clocks": [self.clock(lead, Purpose.REPLY, rule, start, due, prov, replied)],
+            "milestones": milestones,
+            "progress": reports,
+            "events": sorted(events, key=lambda e: e[3]),
+        }
+        if replied is not None:
+            plan["replies"] = [
+                (
+                    lead,
+                    Reply(
+                        congress=self.congress,
+                        round=1,
+                        text=f"關於「{title}」落實情況的報告：各項任務已按期完成。……",
+                        signed_by=f"{unit.name}主要負責人",
+                        sent_on=replied,
+                        submitted_by=self.clerk,
+                    ),
+                )
+            ]
+            item.state = kinds.REPLIED
+            plan["events"].append(("reply", kinds.ASSIGNED, kinds.REPLIED, replied, unit.name))
+            closed = replied + self.days(10, 40)
+            if k and closed <= self.today:
+                item.state = kinds.CLOSED
+                item.closed_on = closed
+                plan["events"].append(("close", kinds.REPLIED, kinds.CLOSED, closed, ""))
+        self.items.append(item)
+        self.plans.append(plan)
+
     # -- letters ------------------------------------------------------------------------------
 
     def letter(self, received: dt.date) -> None:
@@ -802,11 +987,21 @@ class Builder:
 
     # -- writing ---------------------------------------------------------------------------------
 
+    def bulk(self, model: Any, rows: list[Any]) -> None:
+        """Insert the rows, and their historical rows (who: the clerk; when: now)."""
+        model.objects.bulk_create(rows, batch_size=500)
+        history = getattr(model, "history", None)
+        if history is not None and rows:
+            history.bulk_history_create(rows, batch_size=500, default_user=self.clerk)
+
     def flush(self) -> None:
-        Item.objects.bulk_create(self.items, batch_size=500)
+        self.bulk(Item, self.items)
         for item, related in self.links:
             item.related_item = related
         Item.objects.bulk_update([item for item, _r in self.links], ["related_item"])
+        Item.history.bulk_history_create(
+            [item for item, _r in self.links], batch_size=500, update=True, default_user=self.clerk
+        )
         originators: list[ItemOriginator] = []
         assignments: list[Assignment] = []
         for plan in self.plans:
@@ -817,17 +1012,25 @@ class Builder:
             for a in plan.get("assignments", []):
                 a.item = item
                 assignments.append(a)
-        ItemOriginator.objects.bulk_create(originators, batch_size=500)
-        Assignment.objects.bulk_create(assignments, batch_size=500)
+        self.bulk(ItemOriginator, originators)
+        self.bulk(Assignment, assignments)
         clocks: list[Clock] = []
         replies: list[Reply] = []
         evaluations: list[Evaluation] = []
         contacts: list[ContactRecord] = []
         logs: list[SupervisionLog] = []
         events: list[TimelineEvent] = []
+        milestones: list[Milestone] = []
+        reports: list[ProgressReport] = []
         actor = self.clerk
         for plan in self.plans:
             item = plan["item"]
+            for m in plan.get("milestones", []):
+                m.item = item
+                milestones.append(m)
+            for r in plan.get("progress", []):
+                r.item = item
+                reports.append(r)
             for c in plan.get("clocks", []):
                 c.item = item
                 clocks.append(c)
@@ -856,17 +1059,44 @@ class Builder:
                         note=note,
                     )
                 )
-        Clock.objects.bulk_create(clocks, batch_size=500)
-        Reply.objects.bulk_create(replies, batch_size=500)
-        Evaluation.objects.bulk_create(evaluations, batch_size=500)
-        ContactRecord.objects.bulk_create(contacts, batch_size=500)
-        SupervisionLog.objects.bulk_create(logs, batch_size=500)
-        TimelineEvent.objects.bulk_create(events, batch_size=500)
+        self.bulk(Clock, clocks)
+        self.bulk(Reply, replies)
+        self.bulk(Evaluation, evaluations)
+        self.bulk(ContactRecord, contacts)
+        self.bulk(SupervisionLog, logs)
+        self.bulk(Milestone, milestones)
+        self.bulk(ProgressReport, reports)
+        TimelineEvent.objects.bulk_create(events, batch_size=500)  # the timeline keeps no history
 
 
 def build(ctx: Any) -> None:
     Builder(ctx).build()
 
 
+def build_handed_off(ctx: Any) -> None:
+    """After the gatherings' follow-up (order 60): the decisions it handed to casework get
+    their first milestones and, for one, a first progress report, through the services."""
+    from sanxing.casework import services
+
+    clerk = ctx.accounts.get("clerk")
+    fresh = Item.objects.filter(
+        congress=ctx.congress,
+        kind=Kind.IMPLEMENTATION,
+        origin_ref__startswith="gatherings.decision:",
+        milestones__isnull=True,
+    ).order_by("pk")
+    for n, item in enumerate(fresh):
+        if not item.is_open or not item.assignments.exists():
+            continue
+        start = item.registered_on or ctx.today
+        for i, title in enumerate(MILESTONE_TITLES[:3]):
+            services.milestone_add(
+                item=item, title=title, due_on=start + dt.timedelta(days=30 * (i + 1)), by=clerk
+            )
+        if n == 0:
+            services.progress_report(item=item, percent=5, text=PROGRESS_TEXTS[0], by=clerk)
+
+
 if register is not None:
     register("casework", order=50, build=build)
+    register("casework-implementation", order=70, build=build_handed_off)

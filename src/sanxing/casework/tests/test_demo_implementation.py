@@ -1,0 +1,62 @@
+"""The demo's implementation items: decisions, resolutions and leaders' instructions with
+milestones and progress in every state, and historical rows for what the demo bulk-creates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sanxing.casework import implementation
+from sanxing.casework.kinds import Kind
+from sanxing.casework.models import Assignment, Item, Milestone, ProgressReport
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_implementation_items_in_every_state():
+    from sanxing.casework.demo import IMPLEMENTATION_PER_YEAR, Builder
+    from sanxing.demo.registry import build_demo
+
+    today = dt.date(2026, 11, 28)
+    # the people, then only the implementation items (the whole casework demo is in test_demo)
+    ctx = build_demo(today=today, log=lambda _m: None, only=["people"])
+    builder = Builder(ctx)
+    own_unit = builder.unit_of_handler_persona()
+    for n in range(IMPLEMENTATION_PER_YEAR):
+        builder.implementation(0, n, own_unit)
+    builder.flush()
+    items = Item.objects.filter(congress=ctx.congress, kind=Kind.IMPLEMENTATION)
+    assert items.count() == 12
+    assert items.filter(title__contains="批示").exists()
+    assert (
+        items.filter(title__endswith="決議").exists()
+        or items.filter(title__endswith="決定").exists()
+    )
+    calendar = implementation._calendar()
+    statuses = set()
+    progress = []
+    for item in implementation.with_progress(items):
+        p = implementation.progress_from(item, today=today, calendar=calendar)
+        progress.append(p.percent)
+        rows = implementation.milestone_rows(item.milestones.all(), today=today, calendar=calendar)
+        statuses |= {r.status for r in rows}
+    # done, overdue (late), due (on track / just started)
+    assert {implementation.DONE, implementation.OVERDUE} <= statuses
+    assert statuses & {implementation.DUE, implementation.DUE_SOON}
+    assert 100 in progress and any(0 < p < 100 for p in progress)
+    assert any(p == 0 for p in progress) or any(p <= 10 for p in progress)
+    # the handler persona's unit leads some of them
+    handler_units = set(
+        ctx.accounts["handler"]
+        .person.roles.filter(kind="handler")
+        .values_list("organisation_id", flat=True)
+    )
+    assert Assignment.objects.filter(
+        item__in=items, role=Assignment.Role.LEAD, unit_id__in=handler_units
+    ).exists()
+    # bulk-created rows have their historical rows, by the clerk
+    for model in (Item, Assignment, Milestone, ProgressReport):
+        assert model.history.count() >= model.objects.count() > 0
+    first = Milestone.history.first()
+    assert first is not None and first.history_user == ctx.accounts["clerk"]
