@@ -60,3 +60,24 @@ def test_demo_implementation_items_in_every_state():
         assert model.history.count() >= model.objects.count() > 0
     first = Milestone.history.first()
     assert first is not None and first.history_user == ctx.accounts["clerk"]
+
+
+def test_decisions_handed_off_get_their_first_milestones(world):
+    import time_machine
+
+    from sanxing.casework.demo import build_handed_off
+    from sanxing.casework.tests.factories import assigned_implementation
+
+    with time_machine.travel(dt.datetime(2026, 3, 10, 2, tzinfo=dt.UTC), tick=False):
+        item = assigned_implementation(world, on=dt.date(2026, 3, 2))
+        Item.objects.filter(pk=item.pk).update(origin_ref="gatherings.decision:1")
+
+        class Ctx:
+            congress = world.congress
+            accounts = {"clerk": world.clerk}
+            today = dt.date(2026, 3, 10)
+
+        build_handed_off(Ctx())
+        build_handed_off(Ctx())  # once only
+    assert Milestone.objects.filter(item=item).count() == 3
+    assert ProgressReport.objects.get(item=item).percent == 5
