@@ -43,10 +43,19 @@ from sanxing.api.services import token_issue
 from sanxing.casework import services as casework
 from sanxing.casework.kinds import Kind
 from sanxing.casework.models import UnitSetting
-from sanxing.gatherings import ical
+from sanxing.gatherings import followup, ical, logistics, preparation
 from sanxing.gatherings import services as gatherings
-from sanxing.gatherings.kinds import COMMITTEE_MEETING
-from sanxing.gatherings.models import AgendaItem
+from sanxing.gatherings.kinds import COMMITTEE_MEETING, INSPECTION
+from sanxing.gatherings.models import (
+    AgendaItem,
+    ContingencyPlan,
+    Decision,
+    Gathering,
+    Room,
+    RoomBooking,
+    SupplyItem,
+    Vote,
+)
 from sanxing.notify.services import notice_send
 from sanxing.people.models import Role
 from sanxing.people.testing import World
@@ -67,6 +76,9 @@ SECRETS = (
     "SWEEP-TASK",
     "SWEEP-NOTICE",
     "SWEEP-OVERRIDE",
+    "SWEEP-DECISION",
+    "SWEEP-LOGISTICS",
+    "SWEEP-ACTIVITY",
     "SWEEP-PRIVATE",  # the leave reason and the tasks of a meeting whose results are public
     "13800001111",
     "110101199001011234",
@@ -204,6 +216,30 @@ def build_records(world: World) -> Records:
     task = gatherings.checklist_task_add(
         gathering=meeting, title="SWEEP-TASK 印發材料", offset_days=-3, owner=w.clerk, by=w.clerk
     )
+    # The meeting's follow-up, logistics and plans, and an inspection: every gatherings route
+    # and API parameter names a real row (another congress's, for the other congress's clerk).
+    decision = followup.decision_record(
+        gathering=meeting, text="SWEEP-DECISION 通過條例", agenda_item=agenda, by=w.clerk
+    )
+    room = logistics.room_add(
+        congress=w.congress, name="SWEEP-LOGISTICS 會議室", capacity=10, by=w.clerk
+    )
+    booking = logistics.room_book(
+        gathering=meeting, room=room, purpose="SWEEP-LOGISTICS 會場", by=w.clerk
+    )
+    supply = logistics.supply_add(gathering=meeting, title="SWEEP-LOGISTICS 礦泉水", by=w.clerk)
+    contingency = preparation.contingency_plan_add(
+        gathering=meeting, title="SWEEP-TASK 停電預案", text="SWEEP-TASK 備用電源", by=w.clerk
+    )
+    activity = gatherings.gathering_plan(
+        congress=w.congress,
+        kind=INSPECTION,
+        title="SWEEP-ACTIVITY 執法檢查",
+        starts_at=starts + dt.timedelta(days=3),
+        ends_at=starts + dt.timedelta(days=3, hours=6),
+        place="示範市第一中學",
+        by=w.clerk,
+    )
     # A meeting whose results are published: the public sees it, but not who asked for leave
     # and why, nor the office's preparation tasks.
     public = gatherings.gathering_plan(
@@ -244,6 +280,13 @@ def build_records(world: World) -> Records:
             "public_agenda": public_agenda.pk,
             "agenda": agenda.pk,
             "vote": vote.pk,
+            "decision": decision.pk,
+            "room": room.pk,
+            "booking": booking.pk,
+            "supply": supply.pk,
+            "contingency_plan": contingency.pk,
+            "activity": activity.pk,
+            "list_name": "meals",
             "leave": leave.pk,
             "task": task.pk,
             "notice": notice.pk,
@@ -292,6 +335,10 @@ PK_OWNERS = [
     ("casework/assignments/", "assignment"),
     ("casework/replies/", "reply"),
     ("gatherings/items/", "agenda"),
+    ("gatherings/decisions/", "decision"),
+    ("gatherings/bookings/", "booking"),
+    ("gatherings/supplies/", "supply"),
+    ("gatherings/plans/", "contingency_plan"),
     ("gatherings/leave/", "leave"),
     ("gatherings/tasks/", "task"),
     ("gatherings/votes/", "vote"),
@@ -337,8 +384,24 @@ def has_object(route: str) -> bool:
     return any(name not in ("year", "name") for _conv, name in PARAM.findall(route))
 
 
+# Routes whose pk is not the kind the prefix says (an activity is a gathering of its own kind).
+ROUTE_OWNERS = {
+    "gatherings/<int:pk>/activity/": "activity",
+    "gatherings/<int:pk>/activity/<slug:part>/": "activity",
+}
+# Other parameters of gatherings routes: the record (or the real value) that fills them.
+ROUTE_PARAMS = {
+    "room_id": "room",
+    "person_id": "person",
+    "what": "list_name",  # logistics/<what>.xlsx
+}
+ROUTE_SLUGS = {"section": "supply", "part": "participant"}
+
+
 def owner_of(route: str) -> str | None:
     """The record whose pk fills ``<int:pk>``: known by the path right before it."""
+    if route in ROUTE_OWNERS:
+        return ROUTE_OWNERS[route]
     head = route.split("<int:pk>", 1)[0]
     return next((o for prefix, o in PK_OWNERS if head == prefix), None)
 
@@ -364,6 +427,10 @@ def fill(route: str, ids: dict[str, Any], *, token: str | None = None) -> list[s
                 return "swagger-ui.css"
             if name == "pk" and owner:
                 return str(ids[owner])
+            if name in ROUTE_PARAMS and route.startswith("gatherings/"):
+                return str(ids[ROUTE_PARAMS[name]])
+            if name in ROUTE_SLUGS and route.startswith("gatherings/"):
+                return ROUTE_SLUGS[name]
             if conv == "int":
                 return "1"  # an unknown kind: the first row of whatever table it names
             return "x"
@@ -617,6 +684,24 @@ API_PARAMS = {
     "token_id": "api_token",
     "vote_id": "vote",
     "gathering_id": "gathering",
+    "agenda_item_id": "agenda",
+    "decision_id": "decision",
+    "booking_id": "booking",
+    "supply_id": "supply",
+    "activity_id": "activity",
+    "name": "list_name",  # /gatherings/{gathering_id}/lists/{name}
+}
+# The table each gatherings API parameter's record lives in: the sweep asks for real rows.
+GATHERINGS_RECORDS: dict[str, Any] = {
+    "gathering": Gathering,
+    "agenda": AgendaItem,
+    "vote": Vote,
+    "decision": Decision,
+    "booking": RoomBooking,
+    "supply": SupplyItem,
+    "activity": Gathering,
+    "room": Room,
+    "contingency_plan": ContingencyPlan,
 }
 
 
@@ -646,6 +731,56 @@ def _api_param(kind: str, op: tuple[str, str]) -> Any:
     reason = FINDINGS.get(f"{kind} {key}")
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(op, marks=marks, id=key)
+
+
+def _gatherings_ops() -> list[tuple[str, str, list[str]]]:
+    schema = api.get_openapi_schema()
+    return [
+        (method, path, re.findall(r"\{(\w+)\}", path))
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+        if "gatherings" in op.get("tags", ())
+    ]
+
+
+def test_every_gatherings_parameter_is_a_real_record(records: Records):
+    """Each path parameter of the gatherings API and of the gatherings pages is filled with
+    an existing row (so a refusal is the refusal of a real object, not a 404 for a missing
+    one): a new route whose parameter the sweep does not know fails here."""
+    problems = []
+    for method, path, params in _gatherings_ops():
+        for name in params:
+            key = API_PARAMS.get(name)
+            if key is None:
+                problems.append(f"{method.upper()} {path}: teach API_PARAMS {{{name}}}")
+            elif key == "list_name":
+                assert records.ids[key] in logistics.LIST_NAMES
+            elif not GATHERINGS_RECORDS[key].objects.filter(pk=records.ids[key]).exists():
+                problems.append(f"{method.upper()} {path}: {{{name}}} is no real {key}")
+    for route in page_routes():
+        if not route.startswith("gatherings/"):
+            continue
+        for _conv, name in PARAM.findall(route):
+            if name == "pk":
+                owner = owner_of(route)
+                if owner is None:
+                    problems.append(f"{route}: teach PK_OWNERS or ROUTE_OWNERS its kind")
+                elif owner in GATHERINGS_RECORDS:
+                    model = GATHERINGS_RECORDS[owner]
+                    if not model.objects.filter(pk=records.ids[owner]).exists():
+                        problems.append(f"{route}: no real {owner}")
+            elif (
+                name not in ROUTE_PARAMS
+                and name not in ROUTE_SLUGS
+                and name
+                not in (
+                    "action",
+                    "year",
+                    "token",
+                )
+            ):
+                problems.append(f"{route}: teach ROUTE_PARAMS <{name}>")
+    assert not problems, "\n".join(problems)
 
 
 def test_the_api_is_swept():
