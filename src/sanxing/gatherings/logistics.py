@@ -36,7 +36,7 @@ from sanxing.gatherings.models import (
     SupplyItem,
     Vehicle,
 )
-from sanxing.people.models import Congress, Person
+from sanxing.people.models import Congress, Person, Role
 
 
 def _by(obj: Any, user: Any) -> Any:
@@ -210,14 +210,34 @@ def _state(gathering: Gathering, room: Room) -> SeatPlanState | None:
     return SeatPlanState.objects.filter(gathering=gathering, room=room).first()
 
 
+# The dais (主席台): the director, then the deputy directors, take the first seats.
+DAIS_ROLES = [Role.Kind.DIRECTOR, Role.Kind.DEPUTY_DIRECTOR]
+
+
+def _dais(gathering: Gathering, person_ids: list[int]) -> dict[int, int]:
+    """Who of the roster sits on the dais, by rank (one query)."""
+    day = timezone.localtime(gathering.starts_at).date()
+    rank: dict[int, int] = {}
+    for person_id, kind in (
+        Role.objects.filter(person_id__in=person_ids, kind__in=DAIS_ROLES, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .values_list("person_id", "kind")
+    ):
+        rank[person_id] = min(rank.get(person_id, 99), DAIS_ROLES.index(kind))
+    return rank
+
+
 def seat_plan(gathering: Gathering, room: Room) -> SeatPlan:
-    """Seats by role: voting members from the front row, then attendees without a vote,
+    """Seats by role: the dais first (the director, the deputy directors), voting members from the front row, then attendees without a vote,
     invited deputies, lecturers and staff; by name within a role. Seats the clerk pinned or
     reserved are kept; everyone else fills the free seats in that order. Who does not fit is
     listed; a pinned person no longer on the roster frees the seat (a warning)."""
+    roster = list(gathering.roster.select_related("person"))
+    dais = _dais(gathering, [e.person_id for e in roster])
     entries = sorted(
-        gathering.roster.select_related("person"),
+        roster,
         key=lambda e: (
+            dais.get(e.person_id, len(DAIS_ROLES)),
             SEAT_ORDER.index(e.capacity) if e.capacity in SEAT_ORDER else 99,
             e.person.name,
         ),

@@ -41,6 +41,9 @@ def test_the_default_plan_is_by_role_with_free_seats_in_the_grid(meeting: Meetin
     assert plan.seated == g.roster.count() == 6 and not plan.unseated
     assert plan.grid[1][2].capacity == "non_voting"  # the head after the five members
     assert not plan.grid[2][0].taken and not plan.grid[2][0].reserved
+    # The dais: the director takes the first seat, whatever the name order.
+    director = meeting.world.director.person
+    assert director is not None and plan.grid[0][0].person_id == director.pk
 
 
 def test_pin_swap_clear_reserve_and_the_history(meeting: Meeting):
@@ -147,7 +150,7 @@ def test_the_page_edits_prints_and_refuses_others(meeting: Meeting, django_asser
     r = clerk.post(url, {"action": "reset", "drop_pins": "1", "version": 2})
     assert r.status_code == 400 and SeatPin.objects.count() == 2
     assert clerk.post(url, {"action": "nonsense"}).status_code == 400
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         page = clerk.get(url)
     body = page.content.decode()
     assert page.status_code == 200 and "pinned" in body and "reserved" in body
