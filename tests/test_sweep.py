@@ -43,6 +43,7 @@ from sanxing.api.services import token_issue
 from sanxing.casework import services as casework
 from sanxing.casework.kinds import Kind
 from sanxing.casework.models import UnitSetting
+from sanxing.deputies import services as deputies_services
 from sanxing.gatherings import followup, ical, logistics, preparation
 from sanxing.gatherings import services as gatherings
 from sanxing.gatherings.kinds import COMMITTEE_MEETING, INSPECTION
@@ -266,6 +267,11 @@ def build_records(world: World) -> Records:
     )
     _feed, feed_secret = ical.feed_issue(user=w.deputy)
     token, _raw = token_issue(user=w.deputy, name="deputy's phone")
+    # The deputy invited to the meeting in rotation (deputies/invitations/<pk>/).
+    rotation = deputies_services.rotation_confirm(
+        gathering=meeting, person_ids=[w.deputy.person.pk], seats=1, by=w.clerk
+    )
+    invitation = rotation.invitations.get()
     clerk_role = Role.objects.filter(person=w.clerk.person).first()
     assert clerk_role is not None and w.clerk.person is not None
     return Records(
@@ -288,6 +294,7 @@ def build_records(world: World) -> Records:
             "activity": activity.pk,
             "list_name": "meals",
             "leave": leave.pk,
+            "invitation": invitation.pk,
             "task": task.pk,
             "notice": notice.pk,
             "override": override.pk,
@@ -343,6 +350,7 @@ PK_OWNERS = [
     ("gatherings/tasks/", "task"),
     ("gatherings/votes/", "vote"),
     ("gatherings/", "gathering"),
+    ("deputies/invitations/", "invitation"),
     ("notices/", "notice"),
 ]
 ACTIONS = {
@@ -394,6 +402,7 @@ ROUTE_PARAMS = {
     "room_id": "room",
     "person_id": "person",
     "what": "list_name",  # logistics/<what>.xlsx
+    "gathering_id": "gathering",  # deputies/meetings/<gathering_id>/rotation/
 }
 ROUTE_SLUGS = {"section": "supply", "part": "participant"}
 
@@ -427,7 +436,7 @@ def fill(route: str, ids: dict[str, Any], *, token: str | None = None) -> list[s
                 return "swagger-ui.css"
             if name == "pk" and owner:
                 return str(ids[owner])
-            if name in ROUTE_PARAMS and route.startswith("gatherings/"):
+            if name in ROUTE_PARAMS and route.startswith(("gatherings/", "deputies/")):
                 return str(ids[ROUTE_PARAMS[name]])
             if name in ROUTE_SLUGS and route.startswith("gatherings/"):
                 return ROUTE_SLUGS[name]
@@ -690,6 +699,7 @@ API_PARAMS = {
     "supply_id": "supply",
     "activity_id": "activity",
     "name": "list_name",  # /gatherings/{gathering_id}/lists/{name}
+    "invitation_id": "invitation",
 }
 # The table each gatherings API parameter's record lives in: the sweep asks for real rows.
 GATHERINGS_RECORDS: dict[str, Any] = {
