@@ -75,6 +75,12 @@ def connect() -> None:
             permission=access.can_use_deputy_view,
         )
         register_nav(
+            "service",
+            _("Implementation progress"),
+            "casework:implementation_desk",
+            permission=access.can_use_desk,
+        )
+        register_nav(
             "service", _("Handling rates"), "casework:rates", permission=access.can_use_desk
         )
         register_nav(

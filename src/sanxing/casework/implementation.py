@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanxing.casework import kinds
 from sanxing.casework.access import is_office_for
 from sanxing.casework.kinds import Kind
 from sanxing.casework.models import Item, Milestone, ProgressReport, progress_status
@@ -35,12 +34,6 @@ from sanxing.casework.services import (
 from sanxing.core.errors import BusinessError, StaleEdit
 
 REASON_MAX = 500
-
-# The timeline's words for the steps below (the item page reads ``kinds.ACTION_LABELS``).
-kinds.ACTION_LABELS.setdefault("milestone_change", gettext_lazy("milestone changed"))
-kinds.ACTION_LABELS.setdefault("milestone_withdraw", gettext_lazy("milestone withdrawn"))
-kinds.ACTION_LABELS.setdefault("milestone_reopen", gettext_lazy("milestone reopened"))
-
 
 # --- milestones: change, withdraw, reopen ------------------------------------------------------
 

@@ -369,6 +369,9 @@ ACTION_LABELS = {
     "milestone_add": _("milestone planned"),
     "milestone_done": _("milestone done"),
     "progress": _("progress reported"),
+    "milestone_change": _("milestone changed"),
+    "milestone_withdraw": _("milestone withdrawn"),
+    "milestone_reopen": _("milestone reopened"),
     "satisfaction_scheduled": _("put to a satisfaction vote"),
     "satisfaction_vote": _("satisfaction vote taken"),
 }

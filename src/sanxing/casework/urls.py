@@ -1,7 +1,6 @@
 from django.urls import path
 
-from sanxing.casework import satisfaction, views
-from sanxing.casework import views_implementation
+from sanxing.casework import satisfaction, views, views_implementation
 
 app_name = "casework"
 urlpatterns = [
@@ -9,11 +8,7 @@ urlpatterns = [
     path("new/", views.item_new, name="item_new"),
     path("assign/", views.bulk_assign, name="bulk_assign"),
     path("letters/new/", views.letter_new, name="letter_new"),
-    # Implementation items: the item page and the unit portal with milestones and progress
-    # (they wrap views._item_context / the same selector), the milestone steps, the list by
-    # progress. Listed first so that they answer these paths.
-    path("items/<int:pk>/", views_implementation.item_page, name="item"),
-    path("unit/", views_implementation.unit_portal, name="unit"),
+    # Implementation items: the milestone steps and the office's list by progress.
     path("implementation/", views_implementation.progress_desk, name="implementation_desk"),
     path(
         "items/<int:pk>/milestones/<int:milestone_pk>/<slug:action>/",

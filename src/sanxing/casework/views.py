@@ -299,9 +299,17 @@ def _item_context(
     }
     if office and item.petitioner_name:
         ctx["petitioner"] = privacy.masked(item)
+    # Items made from this one (a motion's suggestion, a writer's later letters), as far as
+    # the viewer may see them.
+    ctx["derived_items"] = list(
+        items_visible_to(request.user)
+        .filter(related_item=item)
+        .only("pk", "kind", "year", "number", "title")
+        .order_by("pk")
+    )
     if item.kind == Kind.IMPLEMENTATION:
         _implementation_context(ctx, item, office, viewer, detail["assignments"], bound)
-    return ctx
+    return _with_timeline(request, item, ctx, bound)
 
 
 def _implementation_context(
@@ -338,6 +346,18 @@ def _implementation_context(
 def item_page(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_for_user(request.user, pk)
     return render(request, "casework/item.html", _item_context(request, item))
+
+
+def _with_timeline(
+    request: HttpRequest, item: Item, ctx: dict[str, Any], bound: dict[str, djforms.Form]
+) -> dict[str, Any]:
+    """An implementation item's milestones as a timeline on the working calendar, with the
+    forms to change, withdraw or reopen each (views_implementation)."""
+    if item.kind == Kind.IMPLEMENTATION:
+        from sanxing.casework.views_implementation import _timeline
+
+        ctx["imp_timeline"] = _timeline(request, item, bound)
+    return ctx
 
 
 @login_required
@@ -925,9 +945,15 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 def unit_portal(request: HttpRequest) -> HttpResponse:
     if not can_use_unit_portal(request.user):
         raise Http404
+    from sanxing.casework.implementation import attach_progress
+
     viewer = viewer_for(request.user)
     page = _page(request, selectors.unit_assignments(viewer.unit_ids))
-    return render(request, "casework/unit.html", {"page": page, "today": timezone.localdate()})
+    today = timezone.localdate()
+    # Implementation items show their progress and next milestone.
+    page.object_list = rows = list(page.object_list)
+    attach_progress(rows, today=today)
+    return render(request, "casework/unit.html", {"page": page, "today": today})
 
 
 @login_required

@@ -20,14 +20,11 @@ from django.views.decorators.http import require_POST
 from sanxing.casework import implementation, selectors
 from sanxing.casework.access import (
     can_use_desk,
-    can_use_unit_portal,
     is_office_for,
-    item_for_user,
     items_visible_to,
     milestone_for_user,
 )
 from sanxing.casework.forms import DateInput
-from sanxing.casework.kinds import Kind
 from sanxing.casework.models import Assignment, Item, Milestone
 from sanxing.core.errors import BusinessError
 from sanxing.people.access import viewer_for
@@ -96,18 +93,7 @@ def _item_context(
 ) -> dict[str, Any]:
     from sanxing.casework import views
 
-    ctx = views._item_context(request, item)
-    if item.kind == Kind.IMPLEMENTATION:
-        ctx["imp_timeline"] = _timeline(request, item, bound)
-    return ctx
-
-
-@login_required
-def item_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The item page (``views._item_context``), with the milestones' timeline for an
-    implementation item."""
-    item = item_for_user(request.user, pk)
-    return render(request, "casework/item.html", _item_context(request, item))
+    return views._item_context(request, item, bound)
 
 
 # --- milestone steps -------------------------------------------------------------------------
@@ -167,24 +153,6 @@ def milestone_action(request: HttpRequest, pk: int, milestone_pk: int, action: s
 
 
 # --- the unit portal and the office's list by progress ----------------------------------------
-
-
-@login_required
-def unit_portal(request: HttpRequest) -> HttpResponse:
-    """The unit portal (as ``views.unit_portal``), with each implementation item's progress
-    and next milestone."""
-    from django.core.paginator import Paginator
-
-    if not can_use_unit_portal(request.user):
-        raise Http404
-    viewer = viewer_for(request.user)
-    page = Paginator(selectors.unit_assignments(viewer.unit_ids), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    today = timezone.localdate()
-    page.object_list = rows = list(page.object_list)
-    implementation.attach_progress(rows, today=today)
-    return render(request, "casework/unit.html", {"page": page, "today": today})
 
 
 ORDER_CHOICES = [
