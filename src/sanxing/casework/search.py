@@ -132,11 +132,15 @@ def _sqlite_text(alias: str) -> str:
 
 
 def _sqlite_grams_of(source: str) -> str:
-    """SELECT (gram, item_id) of every row of ``source`` (a subquery with columns id, x)."""
+    """SELECT (gram, item_id) of every row of ``source`` (a subquery with columns id, x).
+    ``LIMIT -1`` keeps SQLite from flattening ``source`` into the join (which would rebuild
+    the text, replies included, for every position); the position bound on ``lo`` is written
+    so that it is a rowid range."""
     return (
         f"SELECT DISTINCT lower(substr(s.x, (hi.n - 1) * {GRAM_BLOCK} + lo.n, 2)), s.id "
-        f"FROM {source} s JOIN {GRAM_NUMBERS} hi ON hi.n <= (length(s.x) + {GRAM_BLOCK - 1}) / "
-        f"{GRAM_BLOCK} JOIN {GRAM_NUMBERS} lo ON (hi.n - 1) * {GRAM_BLOCK} + lo.n < length(s.x)"
+        f"FROM ({source} LIMIT -1) s JOIN {GRAM_NUMBERS} hi "
+        f"ON hi.n <= (length(s.x) + {GRAM_BLOCK - 1}) / {GRAM_BLOCK} "
+        f"JOIN {GRAM_NUMBERS} lo ON lo.n < length(s.x) - (hi.n - 1) * {GRAM_BLOCK}"
     )
 
 
@@ -145,8 +149,7 @@ def _sqlite_regram(item: str) -> str:
         f"DELETE FROM {GRAM_TABLE} WHERE item_id = {item}; "
         f"INSERT OR IGNORE INTO {GRAM_TABLE}(gram, item_id) "
         + _sqlite_grams_of(
-            f"(SELECT i.id AS id, {_sqlite_text('i')} AS x FROM casework_item i "
-            f"WHERE i.id = {item})"
+            f"SELECT i.id AS id, {_sqlite_text('i')} AS x FROM casework_item i WHERE i.id = {item}"
         )
         + ";"
     )
@@ -183,7 +186,7 @@ SQLITE_GRAM_DDL = [
 SQLITE_GRAM_FILL = [
     f"DELETE FROM {GRAM_TABLE}",
     f"INSERT OR IGNORE INTO {GRAM_TABLE}(gram, item_id) "
-    + _sqlite_grams_of(f"(SELECT i.id AS id, {_sqlite_text('i')} AS x FROM casework_item i)")
+    + _sqlite_grams_of(f"SELECT i.id AS id, {_sqlite_text('i')} AS x FROM casework_item i")
     + " ORDER BY 1, 2",
 ]
 
@@ -270,9 +273,8 @@ def _triggers_current(using: str) -> bool:
             [f"{FTS_TABLE}_reply_au", f"{GRAM_TABLE}_reply_au"],
         )
         rows = dict(cursor.fetchall())
-    return (
-        SQLITE_VERSION_MARK in (rows.get(f"{FTS_TABLE}_reply_au") or "")
-        and f"{GRAM_TABLE}_reply_au" in rows
+    return SQLITE_VERSION_MARK in (rows.get(f"{FTS_TABLE}_reply_au") or "") and "LIMIT -1" in (
+        rows.get(f"{GRAM_TABLE}_reply_au") or ""
     )
 
 
