@@ -60,6 +60,17 @@ def connect() -> None:
     except ImportError:  # pragma: no cover
         log.warning("web navigation not available")
     try:
+        from sanxing.gatherings.kinds import COMMITTEE_MEETING
+        from sanxing.gatherings.links import register_gathering_link
+
+        register_gathering_link(
+            _("Deputies attending in rotation"),
+            lambda g: reverse("deputies:rotation", args=[g.pk]),
+            lambda g: g.kind == COMMITTEE_MEETING and g.status != "cancelled",
+        )
+    except ImportError:  # pragma: no cover
+        log.warning("gatherings links not available")
+    try:
         from sanxing.web.worklist import register
 
         register(work_items)

@@ -24,6 +24,7 @@ from sanxing.core.errors import BusinessError
 from sanxing.gatherings import forms, ical, selectors, services
 from sanxing.gatherings.activities import ACTIVITY_KINDS
 from sanxing.gatherings.kinds import THRESHOLDS
+from sanxing.gatherings.links import links_for as gathering_links
 from sanxing.gatherings.models import (
     AgendaItem,
     Attendance,
@@ -131,6 +132,7 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
     return {
         "g": g,
         "can_manage": manage,
+        "extra_links": gathering_links(g) if manage else [],
         "agenda": agenda,
         "agenda_html": _agenda_html(request, agenda, manage),
         "roster": roster,

@@ -185,3 +185,15 @@ def test_a_non_committee_meeting_has_no_rotation(setup: Setup):
     c = client_for(setup.world.clerk)
     assert c.get(reverse("deputies:rotation", args=[g.pk])).status_code == 404
     assert selectors.rotation_of(setup.meeting) is None
+
+
+def test_the_meeting_page_links_the_office_to_its_rotation(setup: Setup):
+    """The gathering engine shows the link a programme app registered (gatherings.links),
+    only to those who run the meeting."""
+    rotation = reverse("deputies:rotation", args=[setup.meeting.pk])
+    detail = reverse("gatherings:detail", args=[setup.meeting.pk])
+    clerk_page = client_for(setup.world.clerk).get(detail)
+    assert clerk_page.status_code == 200
+    assert f'href="{rotation}"' in clerk_page.content.decode()
+    member_page = client_for(setup.world.member).get(detail)
+    assert f'href="{rotation}"' not in member_page.content.decode()
