@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +60,16 @@ def sqlite_dataset(scale: int, data_dir: Path) -> str:
     path = data_dir / f"scale-{scale}-{key}.sqlite3"
     if not path.exists():
         print(f"building the scale-{scale} SQLite dataset in {path} …", flush=True)
-        for stale in data_dir.glob(f"scale-{scale}-*.sqlite3*"):
-            stale.unlink()
         with tempfile.TemporaryDirectory(dir=data_dir) as tmp:
             building = Path(tmp) / path.name
             seed(f"sqlite:///{building}", scale, data_dir, reset=False)
             building.rename(path)
+        # Older datasets go only once the new one is in place, and only when they are a day
+        # old: a run still reading one (another checkout's schema) keeps its file.
+        day_ago = time.time() - 24 * 3600
+        for stale in data_dir.glob(f"scale-{scale}-*.sqlite3*"):
+            if stale.name != path.name and stale.stat().st_mtime < day_ago:
+                stale.unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
 
