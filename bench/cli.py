@@ -68,7 +68,7 @@ def sqlite_dataset(scale: int, data_dir: Path) -> str:
         # old: a run still reading one (another checkout's schema) keeps its file.
         day_ago = time.time() - 24 * 3600
         for stale in data_dir.glob(f"scale-{scale}-*.sqlite3*"):
-            if stale.name != path.name and stale.stat().st_mtime < day_ago:
+            if not stale.name.startswith(path.name) and stale.stat().st_mtime < day_ago:
                 stale.unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
