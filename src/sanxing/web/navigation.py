@@ -17,9 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 Permission = Callable[[Any], bool]
@@ -49,6 +53,19 @@ class NavSection:
 
 
 _registry: dict[tuple[str, str], NavLink] = {}
+# Per process: the registry in menu order, each link's URL (the URLconf is fixed for a
+# process; keyed by it and the script prefix all the same) and the escaped labels per
+# language. Emptied whenever the registry changes.
+_sorted: list[NavLink] | None = None
+_urls: dict[tuple[str, str, str], str | None] = {}
+_labels: dict[tuple[str | None, str, str], str] = {}
+
+
+def _forget() -> None:
+    global _sorted
+    _sorted = None
+    _urls.clear()
+    _labels.clear()
 
 
 def register_nav(
@@ -67,15 +84,44 @@ def register_nav(
         raise ValueError(f"unknown navigation section {section!r}: one of {sorted(SECTIONS)}")
     link = NavLink(section, label, url_name, permission, order)
     _registry[(section, url_name)] = link
+    _forget()
     return link
 
 
 def unregister_nav(section: str, url_name: str) -> None:
     _registry.pop((section, url_name), None)
+    _forget()
 
 
 def registered() -> list[NavLink]:
-    return sorted(_registry.values(), key=lambda link: (link.order, str(link.url_name)))
+    global _sorted
+    if _sorted is None:
+        _sorted = sorted(_registry.values(), key=lambda link: (link.order, str(link.url_name)))
+    return list(_sorted)
+
+
+def _url(url_name: str) -> str | None:
+    """``reverse(url_name)`` once per process (None when it does not resolve yet)."""
+    key = (str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix(), url_name)
+    try:
+        return _urls[key]
+    except KeyError:
+        pass
+    try:
+        url: str | None = reverse(url_name)
+    except NoReverseMatch:
+        url = None
+    _urls[key] = url
+    return url
+
+
+def _label(kind: str, key: str, label: Promise | str) -> str:
+    """A label translated and escaped once per language."""
+    cache_key = (get_language(), kind, key)
+    text = _labels.get(cache_key)
+    if text is None:
+        text = _labels[cache_key] = str(escape(label))
+    return text
 
 
 def nav_for(request: HttpRequest) -> list[NavSection]:
@@ -88,10 +134,42 @@ def nav_for(request: HttpRequest) -> list[NavSection]:
     for link in registered():
         if link.permission is not None and not link.permission(user):
             continue
-        try:
-            url = reverse(link.url_name)
-        except NoReverseMatch:
+        url = _url(link.url_name)
+        if url is None:
             continue
         current = path == url or (url != "/" and path.startswith(url))
         sections[link.section].links.append({"label": link.label, "url": url, "current": current})
     return [section for section in sections.values() if section.links]
+
+
+def nav_html(request: HttpRequest, sections: list[NavSection] | None = None) -> SafeString:
+    """The menu as base.html shows it, joined in Python (no template node per link): the
+    labels and URLs come escaped from the per-language caches."""
+    if sections is None:
+        sections = nav_for(request)
+    if not sections:
+        return mark_safe("")
+    parts = [
+        '<div class="site-nav-wrap"><div class="container">'
+        '<button type="button" class="menu-toggle" id="menu-toggle" aria-controls="site-nav"'
+        ' aria-expanded="false"><span class="menu-toggle-icon" aria-hidden="true"></span>',
+        _label("shell", "menu", _("Menu")),
+        '\n</button><nav class="site-nav" id="site-nav" aria-label="',
+        _label("shell", "main", _("Main navigation")),
+        '">',
+    ]
+    for section in sections:
+        key = escape(section.key)
+        parts.append(
+            f'<div class="nav-section"><h2 class="nav-section-title" id="nav-{key}">'
+            f"{_label('section', section.key, section.label)}</h2>"
+            f'<ul aria-labelledby="nav-{key}">'
+        )
+        for link in section.links:
+            current = ' aria-current="page"' if link["current"] else ""
+            url = link["url"]
+            text = _label(section.key, url, link["label"])
+            parts.append(f'<li><a href="{escape(url)}"{current}>{text}</a></li>')
+        parts.append("</ul></div>")
+    parts.append("</nav></div></div>")
+    return mark_safe("".join(parts))  # built from escaped parts only
