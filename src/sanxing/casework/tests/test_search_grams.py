@@ -108,6 +108,22 @@ def test_mixed_words_need_every_word(world, corpus):
     assert found(world.clerk, "公交 c%") == [corpus["bus"].pk]
     assert found(world.clerk, "公交 公交線路") == [corpus["bus"].pk]
 
+    # several long words, each from another field (title, content, a reply)
+    assert found(world.clerk, "GovApp 一網通辦 App登錄") == [corpus["app"].pk]
+    assert found(world.clerk, "治理噪聲擾民 夜間施工 噪") == [corpus["noise"].pk]
+    assert found(world.clerk, "GovApp 夜間施工") == []
+
+
+def test_postgres_reads_each_words_ids_from_its_own_index_first():
+    """PostgreSQL: every word's ids in a MATERIALIZED CTE; a long word is one UNION branch per
+    pg_trgm index (no ``title ILIKE … OR content ILIKE …``, which the planner served by a
+    sequential scan); the words are intersected."""
+    sql, params = search.postgres_matching_ids(["物業服務糾紛", "噪聲"])
+    assert sql.startswith("WITH m0 AS MATERIALIZED (") and "m1 AS MATERIALIZED (" in sql
+    assert " OR " not in sql and sql.count("UNION SELECT") == 2 and "INTERSECT" in sql
+    assert search.GRAM_TABLE in sql
+    assert params[:3] == ["%物業服務糾紛%"] * 3 and params[-1] == "噪聲"
+
 
 def test_the_grams_follow_edits_replies_and_deletions(world, corpus):
     noise, app = corpus["noise"], corpus["app"]
