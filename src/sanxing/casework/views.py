@@ -1071,7 +1071,9 @@ def rates(request: HttpRequest) -> HttpResponse:
     # The cells of a row are joined here: with ~45 units × 20 columns, template nodes per
     # cell cost more than the query. Only integers, fixed names and the escaped link go in.
     drill = escape(f"{reverse('casework:rate_items')}?{query_string}&measure=")
-    table = []
+    # The table's rows and the chart's bars are joined here too (one string each), so the
+    # template has no node per unit.
+    table, chart = [], []
     for row in rows:
         unit = f"&amp;unit={int(row.unit_id)}" if row.unit_id else ""
         cells = [
@@ -1082,20 +1084,28 @@ def rates(request: HttpRequest) -> HttpResponse:
             f"<td>{escape(_rate_text(c['name'], getattr(row, c['name'])))}</td>"
             for c in rate_columns
         ]
-        table.append(
-            {
-                "row": row,
-                "cells": mark_safe("".join(cells)),  # built from escaped parts only
-                "on_time": _percent(row.on_time_rate),
-                "satisfaction": _percent(row.satisfaction_rate),
-            }
-        )
+        name = escape(row.unit_name)
+        table.append(f'\n      <tr><th scope="row">{name}</th>{"".join(cells)}</tr>')
+        if row.unit_id:
+            bars = "".join(
+                f'<span class="bar {css}" style="width: {p or "0"}%">'
+                f"{'—' if p is None else f'{p}%'}</span>"
+                for css, p in (
+                    ("on-time", _percent(row.on_time_rate)),
+                    ("satisfaction", _percent(row.satisfaction_rate)),
+                )
+            )
+            chart.append(
+                f'\n  <div class="bar-row"><span>{name}</span>'
+                f'<span class="bars">{bars}</span></div>'
+            )
     return render(
         request,
         "casework/rates.html",
         {
             "form": form,
-            "table": table,
+            "table": mark_safe("".join(table)),  # built from escaped parts only
+            "chart": mark_safe("".join(chart)),
             "count_columns": count_columns,
             "rate_columns": rate_columns,
             "query_string": query_string,

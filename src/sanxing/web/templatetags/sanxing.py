@@ -90,6 +90,15 @@ def field_widget(field: forms.BoundField, hint_id: str, error_id: str) -> SafeSt
     return field.as_widget(attrs=attrs)
 
 
+@register.simple_tag
+def form_field(field: forms.BoundField) -> SafeString:
+    """``{% include "includes/field.html" with field=field %}`` joined in Python for inputs
+    and selects (``sanxing.web.fastforms``): the same HTML without a template node each."""
+    from sanxing.web.fastforms import field_html
+
+    return field_html(field)
+
+
 # --- pagination -----------------------------------------------------------------------------
 
 
