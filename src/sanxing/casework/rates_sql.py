@@ -8,7 +8,7 @@ once, in a ``MATERIALIZED`` CTE (inlined, each correlated lookup would run once 
   the id a subquery finds on SQLite, ``LEFT JOIN LATERAL`` on PostgreSQL);
 - the class of the latest reply sent by then and not awaiting the head's approval;
 - the latest evaluation by then;
-- whether a satisfaction form of the item is past its return date.
+- whether a satisfaction form of the item is past its return date (``FORM_OVERDUE``).
 
 Then one row per unit: the 14 counts of ``selectors.COUNTS`` as conditional sums, with the
 sum and count of the reply days for the average. The meaning is ``selectors._measures``'s;
@@ -31,9 +31,7 @@ SELECT a.unit_id AS unit_id, d.due_on AS r_due, s.stopped_on AS r_stop,
   (SELECT e.value FROM casework_evaluation e WHERE e.item_id = a.item_id
      AND e.deleted_at IS NULL AND e.evaluated_on <= %(as_of)s
      ORDER BY e.round DESC, e.id DESC LIMIT 1) AS e_value,
-  CASE WHEN EXISTS (SELECT 1 FROM casework_clock f WHERE f.item_id = a.item_id
-     AND f.deleted_at IS NULL AND f.purpose = 'evaluation_form' AND f.due_on < %(as_of)s)
-     THEN 1 ELSE 0 END AS form_overdue
+  {form_overdue} AS form_overdue
 FROM casework_assignment a
 JOIN casework_item i ON i.id = a.item_id
 {clocks}
@@ -67,6 +65,22 @@ CLOCKS = {
         + _FIRST_REPLY_CLOCK.format(columns="c.stopped_on, c.elapsed_days", stopped=_STOPPED)
         + ") s ON TRUE"
     ),
+}
+
+# Whether a satisfaction form of the item is past its return date. SQLite: EXISTS per row.
+# PostgreSQL hashed that EXISTS over every clock of the database (a sequential scan growing
+# with the years); a LATERAL lookup with LIMIT 1 reads the item's few clocks by index instead.
+_FORM_CLOCKS = (
+    "FROM casework_clock f WHERE f.item_id = a.item_id AND f.deleted_at IS NULL "
+    "AND f.purpose = 'evaluation_form' AND f.due_on < %(as_of)s"
+)
+FORM_OVERDUE = {
+    "sqlite": f"CASE WHEN EXISTS (SELECT 1 {_FORM_CLOCKS}) THEN 1 ELSE 0 END",
+    "postgresql": "COALESCE(fo.overdue, 0)",
+}
+FORM_JOIN = {
+    "sqlite": "",
+    "postgresql": f"\nLEFT JOIN LATERAL (SELECT 1 AS overdue {_FORM_CLOCKS} LIMIT 1) fo ON TRUE",
 }
 
 PER_UNIT = """
@@ -120,12 +134,12 @@ def counts_sql(kind: str, params: dict[str, Any]) -> str:
     return ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in clauses)
 
 
-def _clocks(vendor: str | None) -> str:
+def _dialect(vendor: str | None) -> str:
     if vendor is None:
         from django.db import connection
 
         vendor = connection.vendor
-    return CLOCKS["postgresql" if vendor == "postgresql" else "sqlite"]
+    return "postgresql" if vendor == "postgresql" else "sqlite"
 
 
 def per_unit_sql(
@@ -158,9 +172,14 @@ def per_unit_sql(
         extra += " AND a.unit_id = %(unit_id)s"
         params["unit_id"] = unit_id
     counts = counts_sql(kind, params)
+    dialect = _dialect(vendor)
     sql = PER_UNIT.format(
         materialized=materialized,
-        assignments=ASSIGNMENTS.format(extra=extra, clocks=_clocks(vendor)).strip(),
+        assignments=ASSIGNMENTS.format(
+            extra=extra,
+            clocks=CLOCKS[dialect] + FORM_JOIN[dialect],
+            form_overdue=FORM_OVERDUE[dialect],
+        ).strip(),
         counts=counts,
     )
     return sql, params

@@ -5,6 +5,7 @@ selectors._measures), on test_rates's history, at several reference dates and fi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db.models import Avg, Count, Q
@@ -56,3 +57,33 @@ def test_the_query_counts_what_the_definitions_count(history, as_of):  # noqa: F
         assert rows[-1].counts == {
             name: sum(r.counts[name] for r in rows[:-1]) for name in selectors.COUNTS
         }
+
+
+def test_postgres_joins_the_clocks_laterally_with_the_same_numbers(history):  # noqa: F811
+    """PostgreSQL reads the reply clocks and the overdue forms by LATERAL index lookups; the
+    SQLite shape (valid there too) gives the same rows."""
+    from django.db import connection
+
+    from sanxing.casework import rates_sql
+
+    world = history
+    args: dict[str, Any] = {
+        "congress_id": world.congress.pk,
+        "kind": "suggestion",
+        "date_from": D(2025, 1, 1),
+        "date_to": D(2025, 12, 31),
+        "as_of": D(2025, 12, 31),
+    }
+    pg_sql, _ = rates_sql.per_unit_sql(vendor="postgresql", **args)
+    lite_sql, _ = rates_sql.per_unit_sql(vendor="sqlite", **args)
+    assert pg_sql.count("LEFT JOIN LATERAL") == 3 and "EXISTS" not in pg_sql
+    assert "LATERAL" not in lite_sql
+    if connection.vendor != "postgresql":
+        return
+    rows = {}
+    for vendor in ("postgresql", "sqlite"):
+        sql, params = rates_sql.per_unit_sql(vendor=vendor, **args)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows[vendor] = cursor.fetchall()
+    assert rows["postgresql"] == rows["sqlite"] and rows["sqlite"]
