@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
@@ -12,8 +14,15 @@ from django.utils.safestring import SafeString, mark_safe
 from sanxing.people.access import viewer_for
 from sanxing.web.navigation import nav_for, nav_html
 
-# The language switch's buttons per current language: they depend on nothing else.
+# The language switch's buttons per current language: they depend on nothing else (but the
+# LANGUAGES setting, which only tests change).
 _language_buttons: dict[str, SafeString] = {}
+
+
+@receiver(setting_changed)
+def _forget_buttons(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE"}:
+        _language_buttons.clear()
 
 
 def language_buttons(current: str) -> SafeString:

@@ -110,3 +110,9 @@ def test_the_language_buttons_are_the_html_the_template_loop_printed():
             old = Template(OLD_LANGUAGES).render(Context({}))
             assert squeeze(str(language_buttons(code))) == squeeze(old)
             assert language_buttons(code).count('aria-current="true"') == 1
+
+
+def test_the_language_buttons_follow_a_changed_setting(settings):
+    assert "English" in language_buttons("en")
+    settings.LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
+    assert "English" not in language_buttons("zh-hans")
