@@ -192,12 +192,16 @@ SQLITE_GRAM_FILL = [
     + " ORDER BY 1, 2",
 ]
 
+# The text is built once per item in a MATERIALIZED CTE: as a plain subquery PostgreSQL pulled
+# it up into the join with generate_series and ran the replies' string_agg once per position
+# (v2; the same flattening as SQLite's before ``LIMIT -1``), which made the seed's regrams
+# grow with the text times the replies.
 _PG_TEXT = (
     "i.title || E'\\n' || i.content || E'\\n' || coalesce((SELECT string_agg(r.text, E'\\n' "
     "ORDER BY r.id) FROM casework_reply r WHERE r.item_id = i.id AND r.deleted_at IS NULL "
     "AND r.approval IN ('', 'approved')), '') || E'\\n'"
 )
-PG_GRAM_MARK = "sanxing gram v2"
+PG_GRAM_MARK = "sanxing gram v3"
 POSTGRES_GRAM_DDL = [
     f'CREATE TABLE IF NOT EXISTS {GRAM_TABLE} (gram text COLLATE "C" NOT NULL, '
     "item_id bigint NOT NULL, PRIMARY KEY (gram, item_id))",
@@ -206,9 +210,11 @@ POSTGRES_GRAM_DDL = [
         -- {PG_GRAM_MARK}
         DELETE FROM {GRAM_TABLE} WHERE item_id = p_item;
         INSERT INTO {GRAM_TABLE} (gram, item_id)
+        WITH s AS MATERIALIZED (
+            SELECT i.id, {_PG_TEXT} AS x FROM casework_item i WHERE i.id = p_item
+        )
         SELECT DISTINCT lower(substr(s.x, n, 2)), s.id
-        FROM (SELECT i.id, {_PG_TEXT} AS x FROM casework_item i WHERE i.id = p_item) s,
-             generate_series(1, length(s.x) - 1) n
+        FROM s, generate_series(1, length(s.x) - 1) n
         ON CONFLICT DO NOTHING;
     $$ LANGUAGE sql""",
     f"""CREATE OR REPLACE FUNCTION {GRAM_TABLE}_item_trg() RETURNS trigger AS $$
@@ -247,9 +253,9 @@ POSTGRES_GRAM_DDL = [
 ]
 POSTGRES_GRAM_FILL = [
     f"TRUNCATE {GRAM_TABLE}",
-    f"INSERT INTO {GRAM_TABLE} (gram, item_id) SELECT DISTINCT lower(substr(s.x, n, 2)), s.id "
-    f"FROM (SELECT i.id, {_PG_TEXT} AS x FROM casework_item i) s, "
-    "generate_series(1, length(s.x) - 1) n",
+    f"INSERT INTO {GRAM_TABLE} (gram, item_id) "
+    f"WITH s AS MATERIALIZED (SELECT i.id, {_PG_TEXT} AS x FROM casework_item i) "
+    "SELECT DISTINCT lower(substr(s.x, n, 2)), s.id FROM s, generate_series(1, length(s.x) - 1) n",
     # Statistics now, not when autovacuum comes by: without them the planner guesses the
     # gram lookups' sizes and may scan casework_item for a join it could do by primary key.
     f"ANALYZE {GRAM_TABLE}",
