@@ -314,8 +314,10 @@ SEARCH6_FLOOR = _search_floor(
     "物業服務糾紛",
 )
 SEARCH6_FLOOR_PG = _search_floor(
+    # one branch per trigram index, as the page asks (an OR of ILIKEs is a sequential scan)
     "SELECT id FROM casework_item WHERE title ILIKE '%%物業服務糾紛%%' "
-    "OR content ILIKE '%%物業服務糾紛%%' UNION SELECT item_id FROM casework_reply "
+    "UNION SELECT id FROM casework_item WHERE content ILIKE '%%物業服務糾紛%%' "
+    "UNION SELECT item_id FROM casework_reply "
     "WHERE text ILIKE '%%物業服務糾紛%%' AND deleted_at IS NULL AND approval IN ('', 'approved')",
     "物業服務糾紛",
     "ILIKE",
