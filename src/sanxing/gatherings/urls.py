@@ -50,6 +50,11 @@ urlpatterns = [
         views_logistics.logistics_export,
         name="logistics_export",
     ),
+    path(
+        "<int:pk>/logistics/<slug:what>.pdf",
+        views_logistics.logistics_print,
+        name="logistics_print",
+    ),
     path("<int:pk>/seats/<int:room_id>/", views_logistics.seat_plan, name="seat_plan"),
     path("bookings/<int:pk>/cancel/", views_logistics.booking_cancel, name="booking_cancel"),
     path("supplies/<int:pk>/toggle/", views_logistics.supply_toggle, name="supply_toggle"),

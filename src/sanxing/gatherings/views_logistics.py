@@ -274,6 +274,17 @@ def logistics_export(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 
 
 @login_required
+def logistics_print(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """The same list as a printable PDF (A4, CJK fonts), built from the same table as the
+    workbook and the API's ``/lists/{name}?format=pdf``."""
+    g = selectors.gathering_managed_by(request.user, pk)
+    if what not in logistics.LIST_NAMES or what == "seat-plan":
+        raise Http404
+    table = logistics.list_table(g, what)
+    return pdf_response(f"{g.title}-{what}.pdf", logistics.list_pdf(g, table))
+
+
+@login_required
 def rooms(request: HttpRequest) -> HttpResponse:
     """The rooms the office books (office staff only)."""
     if not selectors.can_manage(request.user):

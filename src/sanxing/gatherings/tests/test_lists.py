@@ -144,3 +144,22 @@ def test_the_list_costs_the_same_whatever_its_length(prepared: Meeting, django_a
         logistics.supply_add(gathering=g, title=f"物品{i}", by=w.clerk)
     with django_assert_num_queries(5):
         assert c.get(f"{API}/gatherings/{g.pk}/lists/supplies").status_code == 200
+
+
+def test_the_logistics_page_prints_each_list_and_refuses_others(prepared: Meeting):
+    """The page's printable lists: the same table as the workbook, as an A4 PDF, linked from
+    the logistics page; the member and another congress's clerk are refused."""
+    w, g = prepared.world, prepared.gathering
+    c = _client(w.clerk)
+    page = c.get(reverse("gatherings:logistics", args=[g.pk])).content.decode()
+    for name in ("rooms", "accommodation", "meals", "pickups", "supplies"):
+        url = reverse("gatherings:logistics_print", args=[g.pk, name])
+        assert f'href="{url}"' in page, name
+        r = c.get(url)
+        assert r.status_code == 200 and r["Content-Type"] == "application/pdf", name
+        assert r.content.startswith(b"%PDF")
+    assert c.get(reverse("gatherings:logistics_print", args=[g.pk, "seat-plan"])).status_code == 404
+    assert c.get(reverse("gatherings:logistics_print", args=[g.pk, "nonsense"])).status_code == 404
+    for user in (w.outsider, w.member, _other_congress_clerk()):
+        url = reverse("gatherings:logistics_print", args=[g.pk, "meals"])
+        assert _client(user).get(url).status_code == 404
