@@ -68,7 +68,7 @@ def _db_datetime(value: Any) -> Any:
 # any signed-in page, reported apart in README.md.)
 HOME_FLOOR = """
 SELECT * FROM (
-  SELECT 'notice' AS part, n.id, n.title, NULL AS extra, n.kind, NULL AS due_on,
+  SELECT 'notice' AS part, n.id, n.title, NULL AS extra, n.kind, CAST(NULL AS date) AS due_on,
     NULL AS rule, COUNT(*) OVER () AS n
   FROM notify_notice n
   WHERE n.recipient_id = %(user_id)s AND n.read_at IS NULL
@@ -78,7 +78,7 @@ SELECT * FROM (
 UNION ALL
 SELECT * FROM (
   SELECT 'clock', c.id, i.title, o.name, i.kind || ' ' || i.year || '-' || i.number || ' '
-      || c.purpose, c.due_on, c.rule_code, NULL
+      || c.purpose, c.due_on, c.rule_code, CAST(NULL AS bigint)
   FROM casework_clock c
   JOIN casework_item i ON i.id = c.item_id AND i.deleted_at IS NULL
   LEFT JOIN casework_assignment a ON a.id = c.assignment_id
@@ -408,16 +408,18 @@ WHERE r.kind = 'deputy' AND r.deleted_at IS NULL AND r.starts_on <= %(meeting_da
 
 # Everything the meeting page shows, in one query: the meeting, the quorum, the agenda (with
 # presenting body and responsible committee), the votes with their counts and result, the
-# roster with each person's attendance, the leave requests, and the checklist's size.
+# roster with each person's attendance, the leave requests, and the checklist's size. Each
+# column keeps one type in every part (PostgreSQL refuses a UNION of boolean and number).
 MEETING_FLOOR = f"""
 SELECT 'meeting', g.id, g.title, g.kind, g.place || ' ' || g.status, g.sitting,
-  g.results_published, (SELECT COUNT(*) FROM gatherings_checklisttask t
+  CASE WHEN g.results_published THEN 1 ELSE 0 END, (SELECT COUNT(*) FROM gatherings_checklisttask t
     WHERE t.gathering_id = g.id AND t.deleted_at IS NULL), g.starts_at
 FROM gatherings_gathering g WHERE g.id = %(gathering_id)s
 UNION ALL
 {QUORUM_PART}
 UNION ALL
-SELECT 'agenda', a.id, a.title, pb.name, rc.name, a."order", a.kind, a.state, a.withdrawn_at
+SELECT 'agenda', a.id, a.title, COALESCE(pb.name, '') || ' / ' || COALESCE(rc.name, ''),
+  a.kind || ' ' || a.state, a."order", NULL, NULL, a.withdrawn_at
 FROM gatherings_agendaitem a
 LEFT JOIN people_organisation pb ON pb.id = a.presenting_body_id
 LEFT JOIN people_organisation rc ON rc.id = a.responsible_committee_id
