@@ -102,13 +102,35 @@ def table(reports: list[dict[str, Any]]) -> str:
         "median ms",
         "p95 ms",
         "queries",
-        "sql ms",
+        "view q",
+        "view sql ms",
         "floor ms",
-        "ratio",
         "sql ratio",
+        "ratio",
+        "goal",
     )
     rows = [head]
+    notes: dict[str, str] = {}
     for report in reports:
+        shell = report.get("shell")
+        if shell:
+            rows.append(
+                (
+                    report["vendor"],
+                    "shell",
+                    f"{shell['median_ms']:.2f}",
+                    f"{shell['p95_ms']:.2f}",
+                    str(shell["queries"]),
+                    *("–" * 6),
+                )
+            )
+            notes["shell"] = (
+                f"GET {shell['path']} as {shell['user']}, a page with nothing but the signed-in"
+                f" shell: its {shell['queries']} statements (SQL replayed:"
+                f" {shell['page_sql_ms']:.2f} ms on {report['vendor']}) are the fixed cost of"
+                " every page; in each scenario the statements with the same SQL text are the"
+                " shell's, the rest (`view q`) the view's own"
+            )
         for name, r in report["scenarios"].items():
             rows.append(
                 (
@@ -117,21 +139,28 @@ def table(reports: list[dict[str, Any]]) -> str:
                     f"{r['median_ms']:.2f}",
                     f"{r['p95_ms']:.2f}",
                     str(r["queries"]),
-                    f"{r['sql_ms']:.2f}",
+                    str(r["view_queries"]),
+                    f"{r['view_sql_ms']:.2f}",
                     f"{r['floor_median_ms']:.3f}",
+                    f"{r['sql_ratio']:.2f}×",
                     f"{r['ratio']:.0f}×",
-                    f"{r['sql_ratio']:.1f}×",
+                    r["goal"],
                 )
             )
+            if r["note"]:
+                notes[name] = r["note"]
+            if r["not_replayed"]:
+                notes[f"{name} ({report['vendor']})"] = (
+                    f"{r['not_replayed']} statement(s) that do not only read (not replayed)"
+                )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = [
         "  ".join(
-            cell.ljust(w) if i < 2 else cell.rjust(w)
+            cell.ljust(w) if i < 2 or i == len(head) - 1 else cell.rjust(w)
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        )
+        ).rstrip()
         for row in rows
     ]
-    notes = {n: r["note"] for rep in reports for n, r in rep["scenarios"].items() if r["note"]}
     lines += [""] + [f"{name}: {note}" for name, note in notes.items()]
     return "\n".join(lines)
 

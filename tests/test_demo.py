@@ -152,7 +152,7 @@ def test_the_benchmark_harness_measures_the_home_page_and_its_floor(db):
     # The harness's own code on the test database; `python -m bench` adds only the dataset
     # (`sanxing seed`, tested above) and a subprocess per database.
     from bench.cli import dataset_key, table
-    from bench.run import measure_all
+    from bench.run import GOALS, measure_all
 
     build_demo(log=lambda _line: None)
     report = measure_all(1)
@@ -161,13 +161,32 @@ def test_the_benchmark_harness_measures_the_home_page_and_its_floor(db):
     for name, row in report["scenarios"].items():
         assert row["status"] == 200, name
         assert row["floor_median_ms"] > 0, name
+        # The page's statements: the shell's (same SQL text as /about/'s) and the view's own,
+        # the view's replayed and fetched in full; a GET writes nothing.
+        assert 0 <= row["view_queries"] <= row["queries"], name
+        assert row["not_replayed"] == 0, name
+        assert row["page_sql_ms"] >= row["view_sql_ms"] >= 0, name
+        if row["view_queries"]:
+            assert row["view_sql_ms"] > 0, name
+        ratio = row["view_sql_ms"] / row["floor_median_ms"]
+        assert abs(row["sql_ratio"] - ratio) <= 0.01 * (1 + ratio), name
+        assert row["goal"] in GOALS, name
+        if row["median_ms"] >= 100 or row["sql_ratio"] > 2.0:
+            assert row["goal"] != "met", name
+    shell = report["shell"]
+    assert shell["status"] == 200 and shell["path"] == "/about/"
+    assert shell["queries"] >= 1 and shell["median_ms"] > 0 and shell["page_sql_ms"] > 0
     home = report["scenarios"]["home"]
     assert home["status"] == 200
     assert home["queries"] >= 1
+    # Home shows the work list: queries of its own beside the shell's.
+    assert shell["queries"] <= home["queries"]
+    assert home["view_queries"] >= max(1, home["queries"] - shell["queries"])
     assert home["median_ms"] > 0 and home["floor_median_ms"] > 0
     assert home["ratio"] > 0
     printed = table([report])
     assert "home" in printed and "floor ms" in printed
+    assert "shell" in printed and "view sql ms" in printed and "goal" in printed
     assert dataset_key(1) == dataset_key(1) != dataset_key(10)
 
 
