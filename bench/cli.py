@@ -4,7 +4,10 @@
    in bench/data/, and, when DATABASE_URL names PostgreSQL, that database too.
 2. Times each scenario on each database in a subprocess (bench.run): a warm-up request,
    then N timed ones; median, p95 and the query count, beside the floor (one SQL query
-   returning the same facts), the time the page spent in SQL and the two ratios.
+   returning the same facts). The page's statements are recorded and replayed, fetched in
+   full as the floor is; those the signed-in shell runs (/about/, the `shell` row) are set
+   apart, and the view's own SQL over the floor is the `sql ratio`. The goal: median under
+   100 ms and sql ratio at most 2.
 3. Prints a table and writes bench/results/latest.json.
 """
 
