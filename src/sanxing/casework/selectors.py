@@ -11,14 +11,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
+    Count,
     Exists,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +137,59 @@ def unit_assignments(unit_ids: frozenset[int] | set[int]) -> QuerySet[Assignment
         )
         .order_by("-assigned_on", "-pk")
     )
+
+
+def reference_of(kind: str, year: int, number: int | None, pk: int) -> str:
+    """``Item.reference`` from the values of a row."""
+    prefix = spec_for(kind).prefix
+    return f"{prefix}{year}-#{pk}" if number is None else f"{prefix}{year}-{number:04d}"
+
+
+UNIT_ROW_FIELDS = (
+    "pk",
+    "item_id",
+    "item__kind",
+    "item__year",
+    "item__number",
+    "item__title",
+    "item__state",
+    "unit__name",
+    "role",
+    "assigned_on",
+    "return_decision",
+)
+
+
+def unit_assignment_page(unit_ids: frozenset[int] | set[int], number: Any, per_page: int) -> Page:
+    """One page of ``unit_assignments`` for the unit portal, as plain values with only the
+    columns shown, in one query: the page's assignments are chosen by a sliced subquery on the
+    unit index (so the open clock is looked up for the page's rows only, not for every
+    assignment of the unit before sorting), and the total is an uncorrelated ``COUNT``
+    subquery beside each row (instead of a separate ``COUNT`` query)."""
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    start = (wanted - 1) * per_page
+    mine = Assignment.objects.filter(unit_id__in=unit_ids, withdrawn_on__isnull=True)
+    newest_first = ("-assigned_on", "-pk")
+    page_ids = mine.order_by(*newest_first).values("pk")[start : start + per_page]
+    total = mine.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    fields = (*UNIT_ROW_FIELDS, "reply_due", "reply_article")
+    rows = list(
+        unit_assignments(unit_ids)
+        .filter(pk__in=page_ids)
+        .annotate(found=Subquery(total))
+        .values(*fields, "found")
+    )
+    paginator = Paginator(unit_assignments(unit_ids).values(*fields), per_page)
+    if rows:
+        paginator.count = rows[0]["found"]  # type: ignore[misc]  # a cached_property
+    elif wanted > 1:  # past the end: Paginator's last page (rare; two more queries)
+        return paginator.get_page(wanted)
+    else:
+        paginator.count = 0  # type: ignore[misc]
+    return Page(rows, wanted, paginator)
 
 
 def deputy_items(person_id: int) -> QuerySet[Item]:
@@ -410,6 +467,37 @@ def rate_items(q: RateQuery, measure: str) -> QuerySet[Item]:
         raise KeyError(measure)
     item_ids = _annotated(q).filter(_measure_q(q.kind, measure, q.as_of)).values("item_id")
     return Item.objects.filter(pk__in=item_ids).order_by("year", "number", "pk")
+
+
+RATE_ITEM_FIELDS = ("pk", "kind", "year", "number", "title", "state")
+
+
+def rate_items_page(q: RateQuery, measure: str, number: Any, per_page: int) -> Page:
+    """One page of ``rate_items`` for the drill-down page, as plain values with only the
+    columns shown, in one query: the rows carry the total as ``COUNT(*) OVER ()`` (instead of
+    a ``COUNT`` and a rows query, each running the measure's filter)."""
+    return window_page(rate_items(q, measure).values(*RATE_ITEM_FIELDS), number, per_page)
+
+
+def window_page(qs: QuerySet[Any], number: Any, per_page: int) -> Page:
+    """``Paginator(qs, per_page).get_page(number)`` in one query: the rows carry the total as
+    ``COUNT(*) OVER ()``. Use it where the total costs what the rows cost (the filter is the
+    expensive part, the selected columns are cheap); past the end, the last page (two more
+    queries, as Paginator)."""
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    start = (wanted - 1) * per_page
+    rows = list(qs.annotate(found=Window(Count("*")))[start : start + per_page])
+    paginator = Paginator(qs, per_page)
+    if rows:
+        paginator.count = rows[0]["found"]  # type: ignore[misc]  # a cached_property
+    elif wanted > 1:
+        return paginator.get_page(wanted)
+    else:
+        paginator.count = 0  # type: ignore[misc]
+    return Page(rows, wanted, paginator)
 
 
 # The fields of a reply published with the deputy's agreement, and nothing else: the public

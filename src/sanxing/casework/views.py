@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -938,6 +938,38 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     )
 
 
+_SENTINEL = 987654321
+
+
+def url_for(name: str) -> Callable[[int], str]:
+    """``pk → url`` for a route with one pk, reversed once (not once a row)."""
+    head, tail = reverse(name, args=[_SENTINEL]).split(str(_SENTINEL))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _item_rows(values: Any) -> list[dict[str, Any]]:
+    """Rows of items read as values (pk, kind, year, number, title, state) with their
+    reference, URL and state label; each URL reversed and each label translated once."""
+    item_url = url_for("casework:item")
+    state_labels: dict[tuple[str, str], str] = {}
+    rows = []
+    for row in values:
+        key = (row["kind"], row["state"])
+        if key not in state_labels:
+            state_labels[key] = kinds.spec_for(row["kind"]).state_label(row["state"])
+        rows.append(
+            {
+                "reference": selectors.reference_of(
+                    row["kind"], row["year"], row["number"], row["pk"]
+                ),
+                "url": item_url(row["pk"]),
+                "title": row["title"],
+                "state_label": state_labels[key],
+            }
+        )
+    return rows
+
+
 # --- the unit portal and the deputy's view ----------------------------------------------------------
 
 
@@ -945,15 +977,93 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 def unit_portal(request: HttpRequest) -> HttpResponse:
     if not can_use_unit_portal(request.user):
         raise Http404
-    from sanxing.casework.implementation import attach_progress
-
     viewer = viewer_for(request.user)
-    page = _page(request, selectors.unit_assignments(viewer.unit_ids))
+    page = selectors.unit_assignment_page(viewer.unit_ids, request.GET.get("page"), PAGE_SIZE)
     today = timezone.localdate()
-    # Implementation items show their progress and next milestone.
-    page.object_list = rows = list(page.object_list)
-    attach_progress(rows, today=today)
-    return render(request, "casework/unit.html", {"page": page, "today": today})
+    rows_html = _unit_rows_html(list(page.object_list), today)
+    return render(
+        request, "casework/unit.html", {"page": page, "today": today, "rows_html": rows_html}
+    )
+
+
+def _progress_by_item(rows: list[dict[str, Any]], today: dt.date) -> dict[int, Any]:
+    """Implementation items show their progress and next milestone: one query for the
+    page's implementation items (and the calendar's stamp), none when there is none."""
+    from sanxing.casework import implementation
+    from sanxing.workcal.calendar import current_calendar
+
+    ids = [row["item_id"] for row in rows if row["item__kind"] == Kind.IMPLEMENTATION]
+    if not ids:
+        return {}
+    calendar = current_calendar()
+    return {
+        item.pk: implementation.progress_from(item, today=today, calendar=calendar)
+        for item in implementation.with_progress(Item.objects.filter(pk__in=ids))
+    }
+
+
+def _unit_rows_html(rows: list[dict[str, Any]], today: dt.date) -> SafeString:
+    """The unit portal's rows (``selectors.unit_assignment_page`` values), joined here rather
+    than in a template loop: the URL reversed once, each label translated once, the days-left
+    tag and the due date's text once per date. Every value is escaped."""
+    from django.template.loader import get_template
+
+    from sanxing.web.templatetags.sanxing import days_left, due_tag
+
+    item_url = url_for("casework:item")
+    progress = _progress_by_item(rows, today)
+    progress_template = get_template("casework/implementation_progress.html") if progress else None
+    due_on_text = escape(_("Due on"))
+    no_deadline = escape(_("No deadline is running."))
+    assigned_on_text = escape(_("Assigned on"))
+    asks_to_return = f' <span class="tag tag-amber">{escape(_("asks to return it"))}</span>'
+    roles = {value: escape(label) for value, label in Assignment.Role.choices}
+    days: dict[dt.date, str] = {}
+    states: dict[tuple[str, str], str] = {}
+
+    def day(value: dt.date) -> str:
+        if value not in days:
+            days[value] = escape(_day(value))
+        return days[value]
+
+    out = []
+    for row in rows:
+        kind, state = row["item__kind"], row["item__state"]
+        if (kind, state) not in states:
+            states[kind, state] = escape(kinds.spec_for(kind).state_label(state))
+        reference = selectors.reference_of(
+            kind, row["item__year"], row["item__number"], row["item_id"]
+        )
+        due = row["reply_due"]
+        if due:
+            when = f'<span class="tag {due_tag(due, today)}">{escape(days_left(due, today))}</span>'
+            meta = f"{due_on_text} {day(due)}"
+            if row["reply_article"]:
+                meta += f" · {escape(row['reply_article'])}"
+        else:
+            when, meta = "", no_deadline
+        returning = asks_to_return if row["return_decision"] == "pending" else ""
+        line = (
+            f'  <li class="work-item">\n'
+            f'    <a class="work-item-title" href="{item_url(row["item_id"])}">'
+            f"{escape(reference)} {escape(row['item__title'])}</a>\n"
+            f'    <span class="work-item-when">{when}</span>\n'
+            f'    <span class="work-item-meta">{meta}</span>\n'
+            f'    <span class="work-item-meta">{escape(row["unit__name"])} · '
+            f"{roles.get(row['role'], escape(row['role']))} · {assigned_on_text} "
+            f"{day(row['assigned_on'])}\n"
+            f'      · <span class="tag tag-grey">{states[kind, state]}</span>{returning}</span>\n'
+        )
+        p = progress.get(row["item_id"])
+        if p is not None and progress_template is not None:
+            line += (
+                '    <span class="work-item-meta work-item-progress">'
+                f"{progress_template.render({'p': p})}</span>\n"
+            )
+        else:
+            line += "    \n"
+        out.append(line + "  </li>")
+    return mark_safe("\n".join(out))  # every value above is escaped
 
 
 @login_required
@@ -1183,7 +1293,8 @@ def rate_items(request: HttpRequest) -> HttpResponse:
     measure = request.GET.get("measure", "")
     if query is None or measure not in selectors.COUNTS:
         raise Http404
-    page = _page(request, selectors.rate_items(query, measure))
+    page = selectors.rate_items_page(query, measure, request.GET.get("page"), PAGE_SIZE)
+    page.object_list = _item_rows(page.object_list)
     labels = _column_labels()
     return render(
         request,

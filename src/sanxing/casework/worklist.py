@@ -7,17 +7,31 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q
-from django.urls import reverse
 
-from sanxing.casework.kinds import Purpose
+from sanxing.casework.kinds import Kind, Purpose, rule_article
 from sanxing.casework.models import Clock
+from sanxing.casework.selectors import reference_of
 from sanxing.people.access import viewer_for
 
 LIMIT = 20
 HORIZON_DAYS = 14
+FIELDS = (
+    "item_id",
+    "item__kind",
+    "item__year",
+    "item__number",
+    "item__title",
+    "purpose",
+    "assignment_id",
+    "assignment__unit__name",
+    "due_on",
+    "rule_code",
+    "article",
+)
 
 
 def casework_work(user: Any, today: dt.date) -> Iterator[Any]:
+    from sanxing.casework.views import url_for
     from sanxing.web.worklist import WorkItem
 
     v = viewer_for(user)
@@ -49,16 +63,38 @@ def casework_work(user: Any, today: dt.date) -> Iterator[Any]:
             due_on__lte=today + dt.timedelta(days=HORIZON_DAYS),
             item__deleted_at__isnull=True,
         )
-        .select_related("item", "assignment__unit")
-        .order_by("due_on", "pk")[:LIMIT]
+        .order_by("due_on", "pk")
+        .values(*FIELDS)[:LIMIT]
     )
-    for clock in clocks:
+    # Plain values with the columns shown, not model instances; the URL is reversed, and
+    # each label and legal basis translated, once per call rather than once a row.
+    item_url = url_for("casework:item")
+    purposes = dict(Purpose.choices)
+    kinds = dict(Kind.choices)
+    labels: dict[Any, str] = {}
+
+    def label(value: Any) -> str:
+        if value not in labels:
+            labels[value] = str(value)
+        return labels[value]
+
+    registered: dict[str, str | None] = {}  # Clock.article_display: the rule's article
+    for row in clocks:
+        code = row["rule_code"]
+        if code not in registered:
+            article = rule_article(code)
+            registered[code] = None if article is None else str(article)
+        rule = registered[code] or row["article"]
+        reference = reference_of(
+            row["item__kind"], row["item__year"], row["item__number"], row["item_id"]
+        )
+        purpose = label(purposes.get(row["purpose"], row["purpose"]))
         # One item has a clock per assigned unit: name the unit so the rows tell apart.
-        unit = f" · {clock.assignment.unit}" if clock.assignment_id else ""
+        unit = f" · {row['assignment__unit__name']}" if row["assignment_id"] else ""
         yield WorkItem(
-            title=f"{clock.item.reference} {clock.item.title} · {clock.get_purpose_display()}{unit}",
-            url=reverse("casework:item", args=[clock.item_id]),
-            due_on=clock.due_on,
-            rule=clock.article_display,
-            kind=clock.item.get_kind_display(),
+            title=f"{reference} {row['item__title']} · {purpose}{unit}",
+            url=item_url(row["item_id"]),
+            due_on=row["due_on"],
+            rule=rule,
+            kind=label(kinds.get(row["item__kind"], row["item__kind"])),
         )

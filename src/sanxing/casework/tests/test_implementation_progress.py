@@ -116,8 +116,9 @@ def test_the_unit_portal_query_count(client, world, django_assert_num_queries):
         _with_milestones(world, f"決議{n}", [(dt.date(2026, 4, 1), n > 0)])
     client.force_login(world.handler)
     client.get("/casework/unit/")
-    # session, user, roles, count, assignments, calendar stamp, progress, person, notices
-    with django_assert_num_queries(9):
+    # session, user, roles, the page's assignments with their total, calendar stamp,
+    # progress, person, notices
+    with django_assert_num_queries(8):
         client.get("/casework/unit/")
 
 
