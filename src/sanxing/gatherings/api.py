@@ -22,6 +22,12 @@ from sanxing.api.errors import ErrorOut, error_body, error_responses
 from sanxing.api.pagination import PagePagination
 from sanxing.core.errors import BusinessError
 from sanxing.gatherings import selectors, services
+from sanxing.gatherings.api_shared import (
+    PersonRefOut,
+    managed_gathering,
+    person_of_congress,
+    user_of,
+)
 from sanxing.gatherings.kinds import THRESHOLDS
 from sanxing.gatherings.models import Ballot, Gathering, Vote
 from sanxing.people.access import viewer_for
@@ -36,10 +42,6 @@ def _anonymous(request: HttpRequest) -> Any:
 
 
 PUBLIC_READ = [*DEFAULT_AUTH, _anonymous]
-
-
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "user", None)
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -73,11 +75,6 @@ class ThresholdOut(Schema):
     label: str
     article: str
     required: int
-
-
-class PersonRefOut(Schema):
-    id: int
-    name: str
 
 
 class BallotOut(Schema):
@@ -271,7 +268,7 @@ def _attendance_out(att: Any) -> dict[str, Any]:
 @paginate(PagePagination)
 def vote_list(request: HttpRequest):
     votes = (
-        selectors.votes_visible_to(_user(request))
+        selectors.votes_visible_to(user_of(request))
         .select_related("gathering", "agenda_item")
         .order_by("-opened_at", "-pk")
     )
@@ -285,7 +282,7 @@ def vote_list(request: HttpRequest):
     summary="A vote with its counts, threshold, result and, when named, each member's option",
 )
 def vote_detail(request: HttpRequest, vote_id: int):
-    vote = selectors.vote_for_user(_user(request), vote_id)
+    vote = selectors.vote_for_user(user_of(request), vote_id)
     ballots = Ballot.objects.select_related("person").order_by("person__name", "pk")
     vote = (
         Vote.objects.select_related("gathering", "agenda_item")
@@ -301,7 +298,7 @@ def vote_detail(request: HttpRequest, vote_id: int):
     summary="Cast your ballot (or, for the office, record a member's)",
 )
 def ballot_create(request: HttpRequest, vote_id: int, payload: BallotIn):
-    user = _user(request)
+    user = user_of(request)
     v = viewer_for(user)
     try:
         vote = Vote.objects.select_related("gathering").get(
@@ -312,20 +309,13 @@ def ballot_create(request: HttpRequest, vote_id: int, payload: BallotIn):
     if payload.person_id is not None and payload.person_id != v.person_id:
         if not selectors.can_manage(user, vote.gathering):
             raise Http404
-        person = _roster_person(vote.gathering, payload.person_id)
+        person = person_of_congress(vote.gathering.congress_id, payload.person_id)
     else:
         if v.person_id is None:
             raise BusinessError(_("Your account is not linked to a person."))
         person = Person.objects.get(pk=v.person_id)
     ballot = services.ballot_cast(vote=vote, person=person, option=payload.option, by=user)
     return Status(201, {"person": {"id": person.pk, "name": person.name}, "option": ballot.option})
-
-
-def _roster_person(gathering: Gathering, person_id: int) -> Person:
-    try:
-        return Person.objects.get(pk=person_id, congress_id=gathering.congress_id)
-    except Person.DoesNotExist:
-        raise BusinessError(_("Choose a person of this congress."), field="person_id") from None
 
 
 # --- gatherings -----------------------------------------------------------------------------
@@ -339,7 +329,7 @@ def _roster_person(gathering: Gathering, person_id: int) -> Person:
 )
 @paginate(PagePagination)
 def gathering_list(request: HttpRequest, year: int | None = None):
-    return selectors.gathering_list(_user(request), year=year)
+    return selectors.gathering_list(user_of(request), year=year)
 
 
 @router.get(
@@ -349,7 +339,7 @@ def gathering_list(request: HttpRequest, year: int | None = None):
     summary="A gathering with its agenda and, for those on it, the quorum now",
 )
 def gathering_detail(request: HttpRequest, gathering_id: int):
-    user = _user(request)
+    user = user_of(request)
     g = selectors.gathering_for_user(user, gathering_id)
     out = _gathering_out(g)
     out["agenda"] = [
@@ -388,7 +378,7 @@ def gathering_detail(request: HttpRequest, gathering_id: int):
 def check_in_create(
     request: HttpRequest, gathering_id: int, payload: CheckInIn, response: HttpResponse
 ):
-    user = _user(request)
+    user = user_of(request)
     g = selectors.gathering_for_user(user, gathering_id)
     v = viewer_for(user)
     if v.person_id is None:
@@ -409,9 +399,8 @@ def check_in_create(
     summary="Roll call: the office records a person's attendance",
 )
 def attendance_create(request: HttpRequest, gathering_id: int, payload: RollCallIn):
-    user = _user(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
-    person = _roster_person(g, payload.person_id)
+    user, g = managed_gathering(request, gathering_id)
+    person = person_of_congress(g.congress_id, payload.person_id)
     att = services.check_in(gathering=g, person=person, status=payload.status, by=user)
     return _attendance_out(att)
 
@@ -431,7 +420,7 @@ class AttendanceRecordOut(Schema):
 )
 @paginate(PagePagination)
 def attendance_record(request: HttpRequest, person_id: int):
-    user = _user(request)
+    user = user_of(request)
     person = selectors.attendance_person_for_user(user, person_id)
     return selectors.attendance_record_for_user(user, person.pk)
 
@@ -453,7 +442,7 @@ class AttendanceStatsOut(Schema):
     summary="A person's attendance counts (present, late, leave, absent) and rates",
 )
 def attendance_summary(request: HttpRequest, person_id: int):
-    user = _user(request)
+    user = user_of(request)
     person = selectors.attendance_person_for_user(user, person_id)
     stats = selectors.attendance_stats(selectors.attendance_record_for_user(user, person.pk))
     return {"person": {"id": person.pk, "name": person.name}, **stats.__dict__}

@@ -15,12 +15,14 @@ from ninja.pagination import paginate
 from sanxing.api.errors import error_responses
 from sanxing.api.pagination import PagePagination
 from sanxing.core.errors import BusinessError
-from sanxing.gatherings import followup, selectors
+from sanxing.gatherings import followup
 from sanxing.gatherings.api_shared import (
     PersonRefOut,
     gathering_for_follow_up,
     item_for_follow_up,
+    managed_gathering,
     person_of_congress,
+    row_of_managed_gathering,
     units_of_congress,
     user_of,
 )
@@ -128,8 +130,7 @@ def minutes_detail(request: HttpRequest, gathering_id: int):
     summary="Write or correct the minutes (refused once approved)",
 )
 def minutes_save(request: HttpRequest, gathering_id: int, payload: MinutesIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     return followup.minutes_save(gathering=g, text=payload.text, by=user)
 
 
@@ -139,8 +140,7 @@ def minutes_save(request: HttpRequest, gathering_id: int, payload: MinutesIn):
     summary="Approve the minutes; they can no longer be changed",
 )
 def minutes_approve(request: HttpRequest, gathering_id: int):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     minutes = Minutes.objects.filter(gathering=g).first()
     if minutes is None:
         raise Http404
@@ -167,8 +167,7 @@ def decision_list(request: HttpRequest, gathering_id: int):
     summary="Record a decision or resolution (handed off at once when an engine receives them)",
 )
 def decision_create(request: HttpRequest, gathering_id: int, payload: DecisionIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     item = None
     if payload.agenda_item_id is not None:
         try:
@@ -195,11 +194,7 @@ def decision_create(request: HttpRequest, gathering_id: int, payload: DecisionIn
 )
 def decision_hand_off(request: HttpRequest, decision_id: int):
     user = user_of(request)
-    try:
-        decision = Decision.objects.get(pk=decision_id)
-    except Decision.DoesNotExist:
-        raise Http404 from None
-    selectors.gathering_managed_by(user, decision.gathering_id)
+    decision = row_of_managed_gathering(user, Decision, decision_id)
     return followup.decision_hand_off(decision=decision, by=user)
 
 

@@ -17,8 +17,14 @@ from sanxing.api.pagination import PagePagination
 from sanxing.core.errors import BusinessError
 from sanxing.documents.excel import XLSX_CONTENT_TYPE
 from sanxing.gatherings import logistics, selectors
-from sanxing.gatherings.api_shared import PersonRefOut, person_of_congress, user_of
-from sanxing.gatherings.models import Room, RoomBooking, SupplyItem, Vehicle
+from sanxing.gatherings.api_shared import (
+    PersonRefOut,
+    managed_gathering,
+    person_of_congress,
+    row_of_managed_gathering,
+    user_of,
+)
+from sanxing.gatherings.models import Gathering, Room, RoomBooking, SupplyItem, Vehicle
 from sanxing.people.access import viewer_for
 from sanxing.people.models import Congress
 
@@ -208,8 +214,7 @@ def booking_list(request: HttpRequest, gathering_id: int):
     summary="Book a room (by default for the whole gathering); a clash names the other booking",
 )
 def booking_create(request: HttpRequest, gathering_id: int, payload: BookingIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     try:
         room = Room.objects.get(pk=payload.room_id, congress_id=g.congress_id)
     except Room.DoesNotExist:
@@ -232,11 +237,7 @@ def booking_create(request: HttpRequest, gathering_id: int, payload: BookingIn):
 )
 def booking_cancel(request: HttpRequest, booking_id: int):
     user = user_of(request)
-    try:
-        booking = RoomBooking.objects.get(pk=booking_id)
-    except RoomBooking.DoesNotExist:
-        raise Http404 from None
-    selectors.gathering_managed_by(user, booking.gathering_id)
+    booking = row_of_managed_gathering(user, RoomBooking, booking_id)
     logistics.booking_cancel(booking=booking, by=user)
     return Status(204, None)
 
@@ -261,8 +262,7 @@ def stay_list(request: HttpRequest, gathering_id: int):
     summary="Assign a room to someone on the roster",
 )
 def stay_create(request: HttpRequest, gathering_id: int, payload: StayIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     data = payload.dict()
     person = person_of_congress(g.congress_id, data.pop("person_id"))
     stay = logistics.accommodation_add(gathering=g, person=person, by=user, **data)
@@ -300,8 +300,7 @@ def meal_list(request: HttpRequest, gathering_id: int):
     summary="Plan a meal",
 )
 def meal_create(request: HttpRequest, gathering_id: int, payload: MealIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     meal = logistics.meal_add(gathering=g, by=user, **payload.dict())
     return Status(201, next(_meal_out(c) for c in logistics.meal_counts(g) if c.meal.pk == meal.pk))
 
@@ -323,8 +322,7 @@ def diet_list(request: HttpRequest, gathering_id: int):
     summary="Record a dietary need",
 )
 def diet_create(request: HttpRequest, gathering_id: int, payload: DietIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     person = person_of_congress(g.congress_id, payload.person_id)
     row = logistics.dietary_need_add(
         gathering=g, person=person, need=payload.need, note=payload.note, by=user
@@ -349,8 +347,7 @@ def vehicle_list(request: HttpRequest, gathering_id: int):
     summary="Add a vehicle",
 )
 def vehicle_create(request: HttpRequest, gathering_id: int, payload: VehicleIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     return Status(201, logistics.vehicle_add(gathering=g, by=user, **payload.dict()))
 
 
@@ -371,8 +368,7 @@ def pick_up_list(request: HttpRequest, gathering_id: int):
     summary="Schedule a pick-up (a vehicle carries no more people at once than it has seats)",
 )
 def pick_up_create(request: HttpRequest, gathering_id: int, payload: PickUpIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     try:
         vehicle = Vehicle.objects.get(pk=payload.vehicle_id, gathering=g)
     except Vehicle.DoesNotExist:
@@ -407,8 +403,7 @@ def supply_list(request: HttpRequest, gathering_id: int):
     summary="Put an item on the checklist",
 )
 def supply_create(request: HttpRequest, gathering_id: int, payload: SupplyIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
+    user, g = managed_gathering(request, gathering_id)
     return Status(201, logistics.supply_add(gathering=g, by=user, **payload.dict()))
 
 
@@ -419,11 +414,7 @@ def supply_create(request: HttpRequest, gathering_id: int, payload: SupplyIn):
 )
 def supply_toggle(request: HttpRequest, supply_id: int):
     user = user_of(request)
-    try:
-        item = SupplyItem.objects.get(pk=supply_id)
-    except SupplyItem.DoesNotExist:
-        raise Http404 from None
-    selectors.gathering_managed_by(user, item.gathering_id)
+    item = row_of_managed_gathering(user, SupplyItem, supply_id)
     return logistics.supply_toggle(item=item, by=user)
 
 
@@ -513,15 +504,21 @@ def seat_plan(request: HttpRequest, gathering_id: int, room_id: int | None = Non
 SEAT_EDIT_ERRORS = error_responses(400, 401, 404, 409, 422)
 
 
+def _seat_edit(
+    request: HttpRequest, gathering_id: int, room_id: int
+) -> tuple[Any, Gathering, Room]:
+    """The editor, the meeting they manage (404 otherwise) and the room of its seat plan."""
+    user, g = managed_gathering(request, gathering_id)
+    return user, g, _seat_room(g, room_id)
+
+
 @router.put(
     "/gatherings/{gathering_id}/seat-plan/pins",
     response={200: SeatPlanOut, **SEAT_EDIT_ERRORS},
     summary="Pin someone on the roster to a seat (a seat taken by another is a 400)",
 )
 def seat_pin(request: HttpRequest, gathering_id: int, payload: SeatPinIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
-    room = _seat_room(g, payload.room_id)
+    user, g, room = _seat_edit(request, gathering_id, payload.room_id)
     person = person_of_congress(g.congress_id, payload.person_id)
     plan = logistics.seat_pin(
         gathering=g,
@@ -541,9 +538,7 @@ def seat_pin(request: HttpRequest, gathering_id: int, payload: SeatPinIn):
     summary="Swap two seated people (both are pinned to each other's seat)",
 )
 def seat_swap(request: HttpRequest, gathering_id: int, payload: SeatSwapIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
-    room = _seat_room(g, payload.room_id)
+    user, g, room = _seat_edit(request, gathering_id, payload.room_id)
     first = person_of_congress(g.congress_id, payload.first_person_id, "first_person_id")
     second = person_of_congress(g.congress_id, payload.second_person_id, "second_person_id")
     plan = logistics.seat_swap(
@@ -558,9 +553,7 @@ def seat_swap(request: HttpRequest, gathering_id: int, payload: SeatSwapIn):
     summary="Unpin a seat, or keep it free (reserve)",
 )
 def seat_clear(request: HttpRequest, gathering_id: int, payload: SeatClearIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
-    room = _seat_room(g, payload.room_id)
+    user, g, room = _seat_edit(request, gathering_id, payload.room_id)
     plan = logistics.seat_clear(
         gathering=g,
         room=room,
@@ -579,9 +572,7 @@ def seat_clear(request: HttpRequest, gathering_id: int, payload: SeatClearIn):
     summary="Generate the plan again by role; pins stay unless drop_pins with confirm",
 )
 def seat_reset(request: HttpRequest, gathering_id: int, payload: SeatResetIn):
-    user = user_of(request)
-    g = selectors.gathering_managed_by(user, gathering_id)
-    room = _seat_room(g, payload.room_id)
+    user, g, room = _seat_edit(request, gathering_id, payload.room_id)
     plan = logistics.seat_plan_reset(
         gathering=g,
         room=room,

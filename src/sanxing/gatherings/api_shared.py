@@ -2,15 +2,16 @@
 (the office, or someone on the gathering's roster) and the choice of persons and units."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Schema
 
 from sanxing.core.errors import BusinessError
 from sanxing.gatherings import selectors
-from sanxing.gatherings.models import AgendaItem, Gathering
+from sanxing.gatherings.models import AgendaItem, Decision, Gathering, RoomBooking, SupplyItem
 from sanxing.people.models import Organisation, Person
 
 
@@ -21,6 +22,23 @@ class PersonRefOut(Schema):
 
 def user_of(request: HttpRequest) -> Any:
     return getattr(request, "user", None)
+
+
+def managed_gathering(request: HttpRequest, pk: int) -> tuple[Any, Gathering]:
+    """The signed-in user and the gathering they manage (the office); 404 for anyone else."""
+    user = user_of(request)
+    return user, selectors.gathering_managed_by(user, pk)
+
+
+# The rows of one gathering that have their own endpoints.
+Row = TypeVar("Row", Decision, RoomBooking, SupplyItem)
+
+
+def row_of_managed_gathering(user: Any, model: type[Row], pk: int) -> Row:
+    """A booking, supply or decision for the office that manages its gathering; 404 otherwise."""
+    row = get_object_or_404(model, pk=pk)
+    selectors.gathering_managed_by(user, row.gathering_id)
+    return row
 
 
 def gathering_for_follow_up(user: Any, pk: Any) -> tuple[Gathering, bool]:
