@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanxing.core.errors import BusinessError, StaleEdit
 from sanxing.core.services import record_soft_delete
@@ -710,6 +711,18 @@ LIST_NAMES = (
     "roster",
 )
 
+# The lists the logistics page offers as Excel and PDF, with their titles (the seat plan of
+# each booked room downloads from its own page).
+PAGE_LISTS: tuple[tuple[str, Any], ...] = (
+    ("rooms", gettext_lazy("Rooms")),
+    ("accommodation", gettext_lazy("Accommodation")),
+    ("meals", gettext_lazy("Meals")),
+    ("pickups", gettext_lazy("Vehicles and pick-ups")),
+    ("supplies", gettext_lazy("Purchases and supplies")),
+    ("attendance", gettext_lazy("Attendance list")),
+    ("roster", gettext_lazy("Roster")),
+)
+
 
 @dataclass
 class ListTable:
@@ -727,7 +740,22 @@ def _fmt(value: Any) -> Any:
     return value
 
 
-def _attendance(g: Gathering) -> tuple[list[list[Any]], dict[str, int]]:
+@dataclass
+class AttendanceLine:
+    """One line of the attendance list: the same in the workbook, the API and both PDFs."""
+
+    n: int
+    name: str
+    capacity: str
+    status: str
+
+    def as_row(self) -> list[Any]:
+        return [self.n, self.name, self.capacity, self.status]
+
+
+def attendance_lines(g: Gathering) -> tuple[list[AttendanceLine], dict[str, int]]:
+    """The roster in list order with who attends as what and their status ("on leave" for
+    approved leave not yet checked as such), and the summary by status (two queries)."""
     from sanxing.gatherings import selectors
 
     rows = selectors.roster_rows(g)
@@ -738,10 +766,26 @@ def _attendance(g: Gathering) -> tuple[list[list[Any]], dict[str, int]]:
     )
     leave = _("on leave")
     lines = [
-        [i, r.name, r.capacity_label, r.status_label or (leave if r.person_id in on_leave else "")]
+        AttendanceLine(
+            i,
+            r.name,
+            r.capacity_label,
+            r.status_label or (leave if r.person_id in on_leave else ""),
+        )
         for i, r in enumerate(rows, 1)
     ]
     return lines, selectors.attendance_summary(rows)
+
+
+ATTENDANCE_PDF_TEMPLATE = "gatherings/attendance_pdf.html"
+
+
+def attendance_pdf_context(
+    g: Gathering, lines: list[AttendanceLine], summary: dict[str, int]
+) -> dict[str, Any]:
+    """What the attendance list's PDF (簽到表: the lines, a column to sign, the summary)
+    is rendered from, for the preparation page's PDF and the lists' alike."""
+    return {"g": g, "lines": lines, "summary": summary, "printed_on": timezone.localdate()}
 
 
 def list_table(g: Gathering, name: str, *, room: Room | None = None) -> ListTable:
@@ -835,10 +879,14 @@ def list_table(g: Gathering, name: str, *, room: Room | None = None) -> ListTabl
         columns, rows = seat_plan_table(plan)
         return ListTable(name, _("Seat plan"), columns, rows, plan=plan)
     if name in ("attendance", "roster"):
-        rows, summary = _attendance(g)
+        lines, summary = attendance_lines(g)
         title = _("Attendance list") if name == "attendance" else _("Roster")
         return ListTable(
-            name, title, ["#", _("Name"), _("Attends as"), _("Status")], rows, summary=summary
+            name,
+            title,
+            ["#", _("Name"), _("Attends as"), _("Status")],
+            [line.as_row() for line in lines],
+            summary=summary,
         )
     raise KeyError(name)
 
@@ -857,15 +905,9 @@ def list_pdf(g: Gathering, table: ListTable) -> bytes:
     if table.plan is not None:
         return seat_plan_pdf(g, table.plan)
     if table.name == "attendance":
-        lines = [{"n": r[0], "name": r[1], "capacity": r[2], "status": r[3]} for r in table.rows]
+        lines = [AttendanceLine(*row) for row in table.rows]
         return render_pdf(
-            "gatherings/attendance_pdf.html",
-            {
-                "g": g,
-                "lines": lines,
-                "summary": table.summary,
-                "printed_on": timezone.localdate(),
-            },
+            ATTENDANCE_PDF_TEMPLATE, attendance_pdf_context(g, lines, table.summary or {})
         )
     return render_pdf(
         "gatherings/logistics_list_pdf.html",

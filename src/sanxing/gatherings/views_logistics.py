@@ -66,6 +66,7 @@ def _context(g: Gathering, bound: dict[str, Any]) -> dict[str, Any]:
         "vehicles": list(g.vehicles.all()),
         "pickups": list(g.pick_ups.select_related("vehicle", "person").order_by("at")),
         "supplies": list(g.supplies.order_by("kind", "pk")),
+        "downloads": logistics.PAGE_LISTS,
     }
     hotels: dict[str, list[Any]] = {}
     for stay in context["stays"]:

@@ -6,42 +6,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxing.core.errors import BusinessError
 from sanxing.documents.pdf import pdf_response, render_pdf
-from sanxing.gatherings import forms, preparation, selectors
-from sanxing.gatherings.models import ContingencyPlan, LeaveRequest
+from sanxing.gatherings import forms, logistics, preparation, selectors
+from sanxing.gatherings.models import ContingencyPlan
 
 
 @login_required
 def attendance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The attendance list (簽到表) as a PDF: who, as what, status, and a column to sign."""
     g = selectors.gathering_managed_by(request.user, pk)
-    rows = selectors.roster_rows(g)
-    on_leave = set(
-        g.leave_requests.filter(status=LeaveRequest.Status.APPROVED).values_list(
-            "person_id", flat=True
-        )
-    )
-    lines = [
-        {
-            "n": i,
-            "name": r.name,
-            "capacity": r.capacity_label,
-            "status": r.status_label or (_("on leave") if r.person_id in on_leave else ""),
-        }
-        for i, r in enumerate(rows, 1)
-    ]
+    lines, summary = logistics.attendance_lines(g)
     pdf = render_pdf(
-        "gatherings/attendance_pdf.html",
-        {
-            "g": g,
-            "lines": lines,
-            "summary": selectors.attendance_summary(rows),
-            "printed_on": timezone.localdate(),
-        },
+        logistics.ATTENDANCE_PDF_TEMPLATE, logistics.attendance_pdf_context(g, lines, summary)
     )
     return pdf_response(f"{g.title}-attendance.pdf", pdf)
 

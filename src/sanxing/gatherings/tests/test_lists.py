@@ -163,3 +163,96 @@ def test_the_logistics_page_prints_each_list_and_refuses_others(prepared: Meetin
     for user in (w.outsider, w.member, _other_congress_clerk()):
         url = reverse("gatherings:logistics_print", args=[g.pk, "meals"])
         assert _client(user).get(url).status_code == 404
+
+
+def test_the_logistics_page_offers_every_list_as_excel_and_pdf(prepared: Meeting):
+    """Every list the page names has both downloads, each answering with its type; the
+    attendance list and the roster too; others get 404 for every link."""
+    w, g = prepared.world, prepared.gathering
+    c = _client(w.clerk)
+    page = c.get(reverse("gatherings:logistics", args=[g.pk])).content.decode()
+    names = [name for name, _title in logistics.PAGE_LISTS]
+    assert sorted(names) == sorted(n for n in logistics.LIST_NAMES if n != "seat-plan")
+    expected = {
+        "rooms": "常委會會議室",
+        "accommodation": "808",
+        "meals": 8,
+        "pickups": "火車站",
+        "supplies": "礦泉水",
+        "attendance": prepared.head.name,
+        "roster": prepared.head.name,
+    }
+    urls = []
+    for name in names:
+        xlsx = reverse("gatherings:logistics_export", args=[g.pk, name])
+        pdf = reverse("gatherings:logistics_print", args=[g.pk, name])
+        assert f'href="{xlsx}"' in page and f'href="{pdf}"' in page, name
+        urls += [xlsx, pdf]
+        r = c.get(xlsx)
+        assert r.status_code == 200 and r["Content-Type"] == XLSX_CONTENT_TYPE, name
+        sheet: Any = openpyxl.load_workbook(io.BytesIO(r.content)).active
+        assert expected[name] in [v for row in sheet.iter_rows(values_only=True) for v in row]
+        r = c.get(pdf)
+        assert r.status_code == 200 and r["Content-Type"] == "application/pdf", name
+        assert r.content.startswith(b"%PDF") and "attachment" in r["Content-Disposition"]
+    for user in (w.outsider, w.member, _other_congress_clerk()):
+        other = _client(user)
+        for url in urls:
+            r = other.get(url)
+            assert r.status_code == 404 and not r.content.startswith(b"%PDF"), (user, url)
+    assert Client().get(urls[0]).status_code == 302  # to sign in
+
+
+def test_the_attendance_pdf_and_the_lists_read_the_same_lines(prepared: Meeting, monkeypatch):
+    """One function makes the attendance lines (name, capacity, status incl. on leave): the
+    preparation page's PDF, the page's workbook and the list PDF show the same rows."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from sanxing.gatherings import services, views_preparation
+
+    w, g = prepared.world, prepared.gathering
+    services.leave_request(
+        gathering=g,
+        person=prepared.extra[0],
+        reason="出差",
+        by=w.clerk,
+        at=g.starts_at - dt.timedelta(days=1),
+    )
+    services.leave_decide(leave=g.leave_requests.get(), approve=True, by=w.clerk)
+    with translation.override("en"):
+        lines, summary = logistics.attendance_lines(g)
+    assert [line.n for line in lines] == list(range(1, g.roster.count() + 1))
+    leave = next(line for line in lines if line.name == prepared.extra[0].name)
+    assert leave.status == "on leave"
+    assert sum(summary.values()) == len(lines) and summary["leave"] == 1
+
+    c = _client(w.clerk)
+    sheet: Any = openpyxl.load_workbook(
+        io.BytesIO(c.get(reverse("gatherings:logistics_export", args=[g.pk, "attendance"])).content)
+    ).active
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        [v if v != "" else None for v in line.as_row()]
+        for line in lines  # blank cells
+    ]
+
+    seen: list[dict[str, Any]] = []
+    real = views_preparation.render_pdf
+
+    def capture(template, context, **kw):
+        seen.append(context)
+        assert "Signature" in render_to_string(template, context)
+        return real(template, context, **kw)
+
+    monkeypatch.setattr(views_preparation, "render_pdf", capture)
+    monkeypatch.setattr("sanxing.documents.pdf.render_pdf", capture)
+    for url in (
+        reverse("gatherings:attendance_pdf", args=[g.pk]),
+        reverse("gatherings:logistics_print", args=[g.pk, "attendance"]),
+    ):
+        r = c.get(url)
+        assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert len(seen) == 2
+    assert [line.as_row() for line in seen[0]["lines"]] == [line.as_row() for line in lines]
+    assert [line.as_row() for line in seen[1]["lines"]] == [line.as_row() for line in lines]
+    assert seen[0]["summary"] == seen[1]["summary"] == summary
