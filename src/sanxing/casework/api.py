@@ -384,16 +384,7 @@ def item_add(request: HttpRequest, payload: ItemIn):
     summary="Register (立案) a submitted item: office staff",
 )
 def item_register(request: HttpRequest, item_id: int, payload: RegisterIn):
-    item = item_for_user(request.user, item_id)
-    item = services.item_register(
-        item=item,
-        by=request.user,
-        on=payload.on,
-        topic=payload.topic,
-        is_hard=payload.is_hard,
-        version=payload.version,
-    )
-    return _detail(item, request.user)
+    return _item_step(request, item_id, services.item_register, **payload.dict())
 
 
 @router.post(
@@ -588,10 +579,7 @@ def assignment_contact(request: HttpRequest, assignment_id: int, payload: Contac
     summary="The office returns a submitted item to the deputy, with the reason",
 )
 def item_return(request: HttpRequest, item_id: int, payload: ReasonIn):
-    item = item_for_user(request.user, item_id)
-    return _detail(
-        services.item_return_to_originator(item=item, reason=payload.reason, by=request.user)
-    )
+    return _item_step(request, item_id, services.item_return_to_originator, reason=payload.reason)
 
 
 @router.post(
@@ -611,12 +599,9 @@ def item_supervise(request: HttpRequest, item_id: int, payload: SuperviseIn):
     summary="Make the item a key supervised item with a supervising leader",
 )
 def item_key(request: HttpRequest, item_id: int, payload: KeyIn):
-    item = item_for_user(request.user, item_id)
     leader = person_for_user(request.user, payload.leader_id)
-    return _detail(
-        services.item_mark_key_supervised(
-            item=item, leader=leader, note=payload.note, by=request.user
-        )
+    return _item_step(
+        request, item_id, services.item_mark_key_supervised, leader=leader, note=payload.note
     )
 
 
@@ -626,8 +611,7 @@ def item_key(request: HttpRequest, item_id: int, payload: KeyIn):
     summary="The office closes a replied item whose form never came back (or a letter's review window)",
 )
 def item_close(request: HttpRequest, item_id: int):
-    item = item_for_user(request.user, item_id)
-    return _detail(services.item_close(item=item, by=request.user))
+    return _item_step(request, item_id, services.item_close)
 
 
 @router.post(
@@ -637,7 +621,8 @@ def item_close(request: HttpRequest, item_id: int):
 )
 def motion_decide(request: HttpRequest, item_id: int, payload: MotionDecisionIn):
     item = item_for_user(request.user, item_id)
-    return _detail(services.motion_decide(motion=item, by=request.user, **payload.dict()))
+    motion = services.motion_decide(motion=item, by=request.user, **payload.dict())
+    return _detail(motion, request.user)
 
 
 @router.post(
@@ -660,8 +645,7 @@ def letter_receive(request: HttpRequest, payload: LetterIn):
     summary="Accept a letter (受理): the 60-day handling period starts",
 )
 def letter_accept(request: HttpRequest, item_id: int):
-    item = item_for_user(request.user, item_id)
-    return _detail(services.letter_accept(item=item, by=request.user))
+    return _item_step(request, item_id, services.letter_accept)
 
 
 @router.post(
@@ -756,10 +740,7 @@ class HearingIn(Schema):
     summary="The writer asks for a review (複查) within 30 days of the answer (Art. 35)",
 )
 def letter_request_review(request: HttpRequest, item_id: int, payload: ReviewRequestIn):
-    item = item_for_user(request.user, item_id)
-    services.letter_request_review(item=item, by=request.user, **payload.dict())
-    item.refresh_from_db()
-    return _detail(item, request.user)
+    return _item_step(request, item_id, services.letter_request_review, **payload.dict())
 
 
 @router.post(
@@ -768,10 +749,7 @@ def letter_request_review(request: HttpRequest, item_id: int, payload: ReviewReq
     summary="The review decision; the writer may then ask for re-review within 30 days",
 )
 def letter_decide_review(request: HttpRequest, item_id: int, payload: LetterAnswerIn):
-    item = item_for_user(request.user, item_id)
-    services.letter_review_decide(item=item, by=request.user, **payload.dict())
-    item.refresh_from_db()
-    return _detail(item, request.user)
+    return _item_step(request, item_id, services.letter_review_decide, **payload.dict())
 
 
 @router.post(
@@ -780,10 +758,7 @@ def letter_decide_review(request: HttpRequest, item_id: int, payload: LetterAnsw
     summary="The writer asks for a re-review (複核) within 30 days of the review (Art. 36)",
 )
 def letter_request_re_review(request: HttpRequest, item_id: int, payload: ReviewRequestIn):
-    item = item_for_user(request.user, item_id)
-    services.letter_request_re_review(item=item, by=request.user, **payload.dict())
-    item.refresh_from_db()
-    return _detail(item, request.user)
+    return _item_step(request, item_id, services.letter_request_re_review, **payload.dict())
 
 
 @router.post(
@@ -792,10 +767,7 @@ def letter_request_re_review(request: HttpRequest, item_id: int, payload: Review
     summary="A hearing during re-review: its days are not counted (Art. 36)",
 )
 def letter_hearing(request: HttpRequest, item_id: int, payload: HearingIn):
-    item = item_for_user(request.user, item_id)
-    services.letter_hearing(item=item, by=request.user, **payload.dict())
-    item.refresh_from_db()
-    return _detail(item, request.user)
+    return _item_step(request, item_id, services.letter_hearing, **payload.dict())
 
 
 @router.post(
@@ -804,10 +776,7 @@ def letter_hearing(request: HttpRequest, item_id: int, payload: HearingIn):
     summary="The re-review decision: final, the letter is closed",
 )
 def letter_decide_re_review(request: HttpRequest, item_id: int, payload: LetterAnswerIn):
-    item = item_for_user(request.user, item_id)
-    services.letter_re_review_decide(item=item, by=request.user, **payload.dict())
-    item.refresh_from_db()
-    return _detail(item, request.user)
+    return _item_step(request, item_id, services.letter_re_review_decide, **payload.dict())
 
 
 class SendBackIn(Schema):

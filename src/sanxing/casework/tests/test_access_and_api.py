@@ -251,3 +251,21 @@ def test_api_letter_journey(client, world):
     assert r.json()["state"] == "answered"
     client.force_login(world.handler)
     assert post(f"/letters/{letter_id}/accept").status_code == 404
+
+
+def test_api_item_steps_answer_with_the_item_as_the_caller_sees_it(client, world):
+    # Every step on an item answers with what GET /items/{id} shows the same user: the office
+    # sees a letter's writer (masked) after accepting or closing it, as on the item itself.
+    client.force_login(world.clerk)
+    post = lambda url, data=None: client.post(  # noqa: E731
+        f"/api/v1/casework{url}", data or {}, content_type="application/json"
+    )
+    r = post(
+        "/letters",
+        {"petitioner_name": "孫八", "title": "噪聲擾民", "petitioner_phone": "13812345678"},
+    )
+    letter_id = r.json()["id"]
+    accepted = post(f"/letters/{letter_id}/accept").json()
+    assert accepted == client.get(f"/api/v1/casework/items/{letter_id}").json()
+    assert accepted["petitioner"]["name"] == "孫八"
+    assert accepted["petitioner"]["phone"] != "13812345678"  # masked
