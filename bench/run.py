@@ -88,7 +88,8 @@ class Statement:
 
     @property
     def reads(self) -> bool:
-        return self.sql.lstrip(" \n\t(").split(None, 1)[0].upper() in READS
+        words = self.sql.lstrip(" \n\t(").split(None, 1)
+        return bool(words) and words[0].upper() in READS
 
 
 class Recorder:
