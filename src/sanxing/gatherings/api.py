@@ -13,25 +13,23 @@ from typing import Any, Literal
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from sanxing.api.auth import DEFAULT_AUTH
 from sanxing.api.errors import ErrorOut, error_body, error_responses
 from sanxing.api.pagination import PagePagination
-from sanxing.core.errors import BusinessError
 from sanxing.gatherings import selectors, services
 from sanxing.gatherings.api_shared import (
     PersonRefOut,
     managed_gathering,
     person_of_congress,
+    person_of_user,
     user_of,
 )
 from sanxing.gatherings.kinds import THRESHOLDS
 from sanxing.gatherings.models import Ballot, Gathering, Vote
 from sanxing.people.access import viewer_for
-from sanxing.people.models import Person
 
 router = Router(tags=["gatherings"])
 
@@ -311,9 +309,7 @@ def ballot_create(request: HttpRequest, vote_id: int, payload: BallotIn):
             raise Http404
         person = person_of_congress(vote.gathering.congress_id, payload.person_id)
     else:
-        if v.person_id is None:
-            raise BusinessError(_("Your account is not linked to a person."))
-        person = Person.objects.get(pk=v.person_id)
+        person = person_of_user(user)
     ballot = services.ballot_cast(vote=vote, person=person, option=payload.option, by=user)
     return Status(201, {"person": {"id": person.pk, "name": person.name}, "option": ballot.option})
 
@@ -380,10 +376,7 @@ def check_in_create(
 ):
     user = user_of(request)
     g = selectors.gathering_for_user(user, gathering_id)
-    v = viewer_for(user)
-    if v.person_id is None:
-        raise BusinessError(_("Your account is not linked to a person."))
-    person = Person.objects.get(pk=v.person_id)
+    person = person_of_user(user)
     try:
         att = services.check_in_self(gathering=g, person=person, code=payload.code, by=user)
     except services.TooManyCodes as exc:

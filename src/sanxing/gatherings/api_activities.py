@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -160,10 +161,7 @@ def stop_create(request: HttpRequest, activity_id: int, payload: StopIn):
 )
 def report_detail(request: HttpRequest, activity_id: int):
     g = _activity(user_of(request), activity_id)
-    report = ActivityReport.objects.filter(gathering=g).first()
-    if report is None:
-        raise Http404
-    return report
+    return get_object_or_404(ActivityReport, gathering=g)
 
 
 @router.put(

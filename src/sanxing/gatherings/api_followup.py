@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -22,13 +23,13 @@ from sanxing.gatherings.api_shared import (
     item_for_follow_up,
     managed_gathering,
     person_of_congress,
+    person_of_user,
     row_of_managed_gathering,
     units_of_congress,
     user_of,
 )
 from sanxing.gatherings.models import AgendaItem, Decision, Minutes, Remark, ReviewOpinionRecord
 from sanxing.people.access import viewer_for
-from sanxing.people.models import Person
 
 router = Router(tags=["gatherings: follow-up"])
 
@@ -118,10 +119,7 @@ class OpinionIn(Schema):
 )
 def minutes_detail(request: HttpRequest, gathering_id: int):
     g, _manage = gathering_for_follow_up(user_of(request), gathering_id)
-    minutes = Minutes.objects.filter(gathering=g).first()
-    if minutes is None:
-        raise Http404
-    return minutes
+    return get_object_or_404(Minutes, gathering=g)
 
 
 @router.put(
@@ -141,9 +139,7 @@ def minutes_save(request: HttpRequest, gathering_id: int, payload: MinutesIn):
 )
 def minutes_approve(request: HttpRequest, gathering_id: int):
     user, g = managed_gathering(request, gathering_id)
-    minutes = Minutes.objects.filter(gathering=g).first()
-    if minutes is None:
-        raise Http404
+    minutes = get_object_or_404(Minutes, gathering=g)
     return followup.minutes_approve(minutes=minutes, by=user)
 
 
@@ -227,10 +223,8 @@ def remark_create(request: HttpRequest, agenda_item_id: int, payload: RemarkIn):
         person = person_of_congress(item.congress_id, payload.person_id)
     elif payload.person_id is not None and payload.person_id != v.person_id:
         raise Http404
-    elif v.person_id is None:
-        raise BusinessError(_("Your account is not linked to a person."), field="person_id")
     else:
-        person = Person.objects.get(pk=v.person_id)
+        person = person_of_user(user, field="person_id")
     remark = followup.remark_add(item=item, person=person, text=payload.text, by=user)
     return Status(201, remark)
 

@@ -12,6 +12,7 @@ from ninja import Schema
 from sanxing.core.errors import BusinessError
 from sanxing.gatherings import selectors
 from sanxing.gatherings.models import AgendaItem, Decision, Gathering, RoomBooking, SupplyItem
+from sanxing.people.access import viewer_for
 from sanxing.people.models import Organisation, Person
 
 
@@ -54,6 +55,14 @@ def item_for_follow_up(user: Any, pk: Any) -> tuple[AgendaItem, bool]:
     item = selectors.agenda_item_for_user(user, pk)
     _g, manage = gathering_for_follow_up(user, item.gathering_id)
     return item, manage
+
+
+def person_of_user(user: Any, field: str | None = None) -> Person:
+    """The person the signed-in account belongs to, for acting in one's own name."""
+    person_id = viewer_for(user).person_id
+    if person_id is None:
+        raise BusinessError(_("Your account is not linked to a person."), field=field)
+    return Person.objects.get(pk=person_id)
 
 
 def person_of_congress(congress_id: int, person_id: int, field: str = "person_id") -> Person:
