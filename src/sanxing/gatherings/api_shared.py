@@ -1,5 +1,6 @@
-"""What the follow-up, logistics and activities API modules share: the lookups the pages use
-(the office, or someone on the gathering's roster) and the choice of persons and units."""
+"""What the gatherings API modules share: the lookups the pages use (the office, or someone
+on the gathering's roster), the rows of a gathering the office manages, and the choice of
+persons (one's own, or one of the congress) and units."""
 
 from collections.abc import Sequence
 from typing import Any, TypeVar
