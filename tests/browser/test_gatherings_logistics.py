@@ -14,6 +14,7 @@ from sanxing.gatherings import logistics, services
 from sanxing.gatherings.kinds import COMMITTEE_MEETING
 from sanxing.gatherings.models import SeatPin
 from sanxing.gatherings.tests.conftest import add_government_head, add_members
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -135,3 +136,7 @@ def test_the_clerk_downloads_a_list_as_pdf_and_another_as_excel(world, page):
     page.reload()
     page.locator("#downloads").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#downloads").screenshot(
+        path=str(ARTIFACTS / "gatherings-logistics-downloads.png")
+    )
