@@ -17,13 +17,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Window,
 )
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from sanxing.casework import kinds
@@ -145,7 +145,45 @@ def reference_of(kind: str, year: int, number: int | None, pk: int) -> str:
     return f"{prefix}{year}-#{pk}" if number is None else f"{prefix}{year}-{number:04d}"
 
 
-UNIT_ROW_FIELDS = (
+# The unit portal's page, hand-written (the ORM's compilation of this query cost more than the
+# database's work): the page's assignments are chosen first, on the unit index, with the total
+# as ``COUNT(*) OVER ()`` over the cheap columns; only those rows then get their item, unit,
+# open reply clock (``unit_assignments``' ``reply_due`` / ``reply_article``) and, for an
+# implementation item, what ``implementation.with_progress`` reads. Live rows only, as the
+# models' managers read them; the columns are named as ``UNIT_ROW_COLUMNS``.
+UNIT_PAGE_SQL = """
+SELECT a.id, a.item_id, i.kind, i.year, i.number, i.title, i.state, o.name, a.role,
+  a.assigned_on, a.return_decision, c.due_on, c.article,
+  (SELECT r.percent FROM casework_progressreport r
+     WHERE r.item_id = a.item_id AND r.deleted_at IS NULL
+     ORDER BY r.reported_on DESC, r.id DESC LIMIT 1),
+  (SELECT COUNT(*) FROM casework_milestone m
+     WHERE m.item_id = a.item_id AND m.deleted_at IS NULL),
+  (SELECT COUNT(*) FROM casework_milestone m
+     WHERE m.item_id = a.item_id AND m.deleted_at IS NULL AND m.done_on IS NOT NULL),
+  n.title, n.due_on, a.found
+FROM (
+  SELECT a.id, a.item_id, a.unit_id, a.role, a.assigned_on, a.return_decision,
+    COUNT(*) OVER () AS found
+  FROM casework_assignment a
+  WHERE a.deleted_at IS NULL AND a.withdrawn_on IS NULL AND a.unit_id IN ({units})
+  ORDER BY a.assigned_on DESC, a.id DESC
+  LIMIT %s OFFSET %s
+) a
+JOIN casework_item i ON i.id = a.item_id
+JOIN people_organisation o ON o.id = a.unit_id
+LEFT JOIN casework_clock c ON c.id = (
+  SELECT k.id FROM casework_clock k
+  WHERE k.assignment_id = a.id AND k.deleted_at IS NULL AND k.stopped_on IS NULL
+    AND k.purpose IN (%s, %s, %s)
+  ORDER BY k.due_on, k.id LIMIT 1)
+LEFT JOIN casework_milestone n ON n.id = (
+  SELECT m.id FROM casework_milestone m
+  WHERE m.item_id = a.item_id AND m.deleted_at IS NULL AND m.done_on IS NULL
+  ORDER BY m.due_on, m."order", m.id LIMIT 1)
+ORDER BY a.assigned_on DESC, a.id DESC
+"""
+UNIT_ROW_COLUMNS = (
     "pk",
     "item_id",
     "item__kind",
@@ -157,38 +195,47 @@ UNIT_ROW_FIELDS = (
     "role",
     "assigned_on",
     "return_decision",
+    "reply_due",
+    "reply_article",
+    "reported_percent",
+    "milestones_total",
+    "milestones_done",
+    "next_milestone_title",
+    "next_milestone_due",
+    "found",
 )
 
 
 def unit_assignment_page(unit_ids: frozenset[int] | set[int], number: Any, per_page: int) -> Page:
-    """One page of ``unit_assignments`` for the unit portal, as plain values with only the
-    columns shown, in one query: the page's assignments are chosen by a sliced subquery on the
-    unit index (so the open clock is looked up for the page's rows only, not for every
-    assignment of the unit before sorting), and the total is an uncorrelated ``COUNT``
-    subquery beside each row (instead of a separate ``COUNT`` query)."""
+    """One page of ``unit_assignments`` for the unit portal, newest first, as dicts named by
+    ``UNIT_ROW_COLUMNS``, in one query (``UNIT_PAGE_SQL``); ``number`` as Paginator.get_page
+    takes it (not a number: the first page; past the end: the last)."""
     try:
         wanted = max(1, int(number))
     except (TypeError, ValueError):
         wanted = 1
-    start = (wanted - 1) * per_page
     mine = Assignment.objects.filter(unit_id__in=unit_ids, withdrawn_on__isnull=True)
-    newest_first = ("-assigned_on", "-pk")
-    page_ids = mine.order_by(*newest_first).values("pk")[start : start + per_page]
-    total = mine.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    fields = (*UNIT_ROW_FIELDS, "reply_due", "reply_article")
-    rows = list(
-        unit_assignments(unit_ids)
-        .filter(pk__in=page_ids)
-        .annotate(found=Subquery(total))
-        .values(*fields, "found")
-    )
-    paginator = Paginator(unit_assignments(unit_ids).values(*fields), per_page)
-    if rows:
-        paginator.count = rows[0]["found"]  # type: ignore[misc]  # a cached_property
-    elif wanted > 1:  # past the end: Paginator's last page (rare; two more queries)
-        return paginator.get_page(wanted)
-    else:
-        paginator.count = 0  # type: ignore[misc]
+    paginator = Paginator(mine, per_page)  # counts nothing: the total comes with the rows
+    units = sorted(int(u) for u in unit_ids)
+    rows: list[dict[str, Any]] = []
+    if units:
+        connection = connections[Assignment.objects.db]
+        sql = UNIT_PAGE_SQL.format(units=", ".join(["%s"] * len(units)))
+        clocks = [Purpose.REPLY.value, Purpose.REHANDLE.value, Purpose.CO_OPINION.value]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*units, per_page, (wanted - 1) * per_page, *clocks])
+            fetched = cursor.fetchall()
+        for values in fetched:
+            row = dict(zip(UNIT_ROW_COLUMNS, values, strict=True))
+            for name in ("assigned_on", "reply_due", "next_milestone_due"):
+                if isinstance(row[name], str):  # SQLite gives dates as text
+                    row[name] = parse_date(row[name])
+            rows.append(row)
+    if not rows and wanted > 1:  # past the end: the last page (rare; two more queries)
+        last = max(1, -(-mine.count() // per_page))
+        if last < wanted:
+            return unit_assignment_page(unit_ids, last, per_page)
+    paginator.count = rows[0]["found"] if rows else 0  # type: ignore[misc]  # cached_property
     return Page(rows, wanted, paginator)
 
 

@@ -987,18 +987,21 @@ def unit_portal(request: HttpRequest) -> HttpResponse:
 
 
 def _progress_by_item(rows: list[dict[str, Any]], today: dt.date) -> dict[int, Any]:
-    """Implementation items show their progress and next milestone: one query for the
-    page's implementation items (and the calendar's stamp), none when there is none."""
-    from sanxing.casework import implementation
+    """Implementation items show their progress and next milestone (the page's rows carry
+    what ``implementation.with_progress`` gives; the calendar's stamp is read when there is
+    one)."""
+    from types import SimpleNamespace
+
+    from sanxing.casework.implementation import progress_from
     from sanxing.workcal.calendar import current_calendar
 
-    ids = [row["item_id"] for row in rows if row["item__kind"] == Kind.IMPLEMENTATION]
-    if not ids:
+    mine = [row for row in rows if row["item__kind"] == Kind.IMPLEMENTATION]
+    if not mine:
         return {}
     calendar = current_calendar()
     return {
-        item.pk: implementation.progress_from(item, today=today, calendar=calendar)
-        for item in implementation.with_progress(Item.objects.filter(pk__in=ids))
+        row["item_id"]: progress_from(SimpleNamespace(**row), today=today, calendar=calendar)
+        for row in mine
     }
 
 

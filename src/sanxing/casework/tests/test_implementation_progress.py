@@ -116,9 +116,9 @@ def test_the_unit_portal_query_count(client, world, django_assert_num_queries):
         _with_milestones(world, f"決議{n}", [(dt.date(2026, 4, 1), n > 0)])
     client.force_login(world.handler)
     client.get("/casework/unit/")
-    # session, user, roles, the page's assignments with their total, calendar stamp,
-    # progress, person, notices
-    with django_assert_num_queries(8):
+    # session, user, roles, the page's assignments with their total and progress, calendar
+    # stamp, person, notices
+    with django_assert_num_queries(7):
         client.get("/casework/unit/")
 
 
@@ -178,10 +178,45 @@ def test_the_office_lists_implementation_items_by_progress(
     ]
 
 
+def test_the_list_by_progress_downloads_as_a_workbook_with_every_page(
+    client, world, django_assert_max_num_queries
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from sanxing.casework.views_implementation import PAGE_SIZE
+
+    half = _with_milestones(
+        world, "過半的決議", [(dt.date(2026, 3, 5), True), (dt.date(2026, 3, 9), False)]
+    )
+    for n in range(PAGE_SIZE):
+        _with_milestones(world, f"決議{n}", [(dt.date(2026, 4, 1), False)])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(world.clerk)
+    page = client.get("/casework/implementation/?status=in_progress&order=desc").content.decode()
+    assert "status=in_progress&amp;order=desc&amp;format=xlsx" in page
+    with django_assert_max_num_queries(12):  # however many rows: not one query a row
+        r = client.get("/casework/implementation/?order=desc&format=xlsx")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Number", "Title", "Progress (%)", "Status")
+    assert len(rows) == 1 + PAGE_SIZE + 1  # every page, not the first
+    first = rows[1]
+    assert first[1] == "過半的決議" and first[0] == half.reference
+    assert first[2] == 50 and first[4:6] == (1, 2)
+    assert first[6] == "節點2" and first[8] == "overdue"
+    only = client.get("/casework/implementation/?status=in_progress&format=xlsx")
+    assert len(list(load_workbook(io.BytesIO(only.content)).active.iter_rows())) == 2
+
+
 @pytest.mark.parametrize("who", ["outsider", "handler", "deputy"])
 def test_only_the_office_has_the_list_by_progress(client, world, who):
     client.force_login(getattr(world, who))
     assert client.get("/casework/implementation/").status_code == 404
+    assert client.get("/casework/implementation/?format=xlsx").status_code == 404
     assert client.get("/api/v1/casework/implementation").status_code == 404
 
 
