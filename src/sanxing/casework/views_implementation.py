@@ -5,6 +5,7 @@ calendar, the unit portal with each item's progress, and the office's list by pr
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms as djforms
 from django.contrib import messages
@@ -175,9 +176,11 @@ def progress_desk(request: HttpRequest) -> HttpResponse:
         status = ""
     order = "desc" if request.GET.get("order") == "desc" else "asc"
     qs = implementation.desk_by_progress(items_visible_to(request.user), status=status, order=order)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     calendar = implementation._calendar()
+    if request.GET.get("format") == "xlsx":
+        return _progress_workbook(qs, today=today, calendar=calendar)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         (i, implementation.progress_from(i, today=today, calendar=calendar))
         for i in page.object_list
@@ -193,5 +196,45 @@ def progress_desk(request: HttpRequest) -> HttpResponse:
             "order": order,
             "statuses": [(s.value, s.label) for s in ProgressReport.Status],
             "orders": ORDER_CHOICES,
+            "xlsx_query": urlencode({"status": status, "order": order, "format": "xlsx"}),
         },
+    )
+
+
+def _progress_workbook(qs: Any, *, today: Any, calendar: Any) -> HttpResponse:
+    """The whole filtered list (every page) as a workbook, one row an item."""
+    from sanxing.documents.excel import excel_response
+
+    columns = [
+        _("Number"),
+        _("Title"),
+        _("Progress (%)"),
+        _("Status"),
+        _("Milestones done"),
+        _("Milestones planned"),
+        _("Next milestone"),
+        _("Due on"),
+        _("Next milestone status"),
+    ]
+    rows = []
+    for item in qs:
+        p = implementation.progress_from(item, today=today, calendar=calendar)
+        rows.append(
+            [
+                item.reference,
+                item.title,
+                p.percent,
+                p.status_label,
+                p.done,
+                p.total,
+                p.next_title or "",
+                p.next_due,
+                p.next_label,
+            ]
+        )
+    return excel_response(
+        f"{_('Implementation items by progress')}-{today.isoformat()}.xlsx",
+        columns,
+        rows,
+        sheet_title=str(_("Progress")),
     )
