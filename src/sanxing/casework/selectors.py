@@ -8,6 +8,7 @@ items behind each number (``rate_items``)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -269,8 +270,9 @@ class RateQuery:
     unit_id: int | None = None
 
 
-def _annotated(q: RateQuery) -> QuerySet[Assignment]:
-    """Lead assignments assigned in the period, annotated as of ``q.as_of``."""
+def _annotated(q: RateQuery, only: set[str] | None = None) -> QuerySet[Assignment]:
+    """Lead assignments assigned in the period, annotated as of ``q.as_of`` (with ``only``,
+    with those annotations alone: building the others costs Python for nothing)."""
     reply_clock = Clock.objects.filter(
         assignment=OuterRef("pk"), purpose=Purpose.REPLY, round=1
     ).order_by("pk")
@@ -288,28 +290,44 @@ def _annotated(q: RateQuery) -> QuerySet[Assignment]:
         qs = qs.filter(item__topic=q.topic)
     if q.unit_id:
         qs = qs.filter(unit_id=q.unit_id)
-    qs = qs.annotate(
-        r_due=Subquery(reply_clock.values("due_on")[:1]),
-        r_stop=Subquery(stopped.values("stopped_on")[:1]),
-        r_days=Subquery(stopped.values("elapsed_days")[:1]),
-        r_class=Subquery(
+    columns: dict[str, Callable[[], Any]] = {
+        "r_due": lambda: Subquery(reply_clock.values("due_on")[:1]),
+        "r_stop": lambda: Subquery(stopped.values("stopped_on")[:1]),
+        "r_days": lambda: Subquery(stopped.values("elapsed_days")[:1]),
+        "r_class": lambda: Subquery(
             Reply.objects.filter(assignment=OuterRef("pk"), sent_on__lte=q.as_of)
             .exclude(approval=Reply.Approval.PENDING)
             .order_by("-round", "-pk")
             .values("reply_class")[:1]
         ),
-        e_value=Subquery(
+        "e_value": lambda: Subquery(
             Evaluation.objects.filter(item=OuterRef("item_id"), evaluated_on__lte=q.as_of)
             .order_by("-round", "-pk")
             .values("value")[:1]
         ),
-        form_overdue=Exists(
+        "form_overdue": lambda: Exists(
             Clock.objects.filter(
                 item=OuterRef("item_id"), purpose=Purpose.EVALUATION_FORM, due_on__lt=q.as_of
             )
         ),
+    }
+    return qs.annotate(
+        **{name: make() for name, make in columns.items() if only is None or name in only}
     )
-    return qs
+
+
+def _names_in(condition: Q) -> set[str]:
+    """The annotations a measure's condition reads (its lookups' first parts and F()s)."""
+    names: set[str] = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _names_in(child)
+        else:
+            lookup, value = child
+            names.add(lookup.split("__", 1)[0])
+            if isinstance(value, F):
+                names.add(value.name)
+    return names
 
 
 def _measures(kind: str, as_of: dt.date) -> dict[str, Q]:
@@ -512,7 +530,8 @@ def rate_items(q: RateQuery, measure: str) -> QuerySet[Item]:
     """The items behind one number of the rates table."""
     if measure not in COUNTS:
         raise KeyError(measure)
-    item_ids = _annotated(q).filter(_measure_q(q.kind, measure, q.as_of)).values("item_id")
+    condition = _measure_q(q.kind, measure, q.as_of)
+    item_ids = _annotated(q, only=_names_in(condition)).filter(condition).values("item_id")
     return Item.objects.filter(pk__in=item_ids).order_by("year", "number", "pk")
 
 

@@ -194,3 +194,26 @@ def test_home_source_rows_are_what_the_clocks_say(world, persona):
         item_id = int(row.url.split("/")[3])
         matches = [v for k, v in old.items() if k[0] == item_id and k[1] == row.due_on]
         assert (row.title, row.rule, row.kind) in matches
+
+
+def test_each_measure_annotates_only_what_it_reads_and_finds_the_same_items(world):
+    overdue, _ = assigned_suggestion(world, on=DAY, title="逾期")
+    assigned_suggestion(world, on=TODAY - dt.timedelta(days=3), title="未到期")
+    query = selectors.RateQuery(
+        congress_id=world.congress.pk,
+        kind="suggestion",
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 12, 31),
+        as_of=TODAY,
+    )
+    assert selectors._names_in(selectors._measure_q("suggestion", "closed_late", TODAY)) == {
+        "r_stop",
+        "r_due",
+    }
+    for measure in selectors.COUNTS:
+        condition = selectors._measure_q("suggestion", measure, TODAY)
+        every = selectors._annotated(query).filter(condition).values_list("item_id", flat=True)
+        assert sorted(selectors.rate_items(query, measure).values_list("pk", flat=True)) == sorted(
+            every
+        ), measure
+    assert list(selectors.rate_items(query, "open_overdue")) == [overdue]
