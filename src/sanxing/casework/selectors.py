@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
@@ -323,7 +323,7 @@ def _names_in(condition: Q) -> set[str]:
         if isinstance(child, Q):
             names |= _names_in(child)
         else:
-            lookup, value = child
+            lookup, value = cast(tuple[str, Any], child)  # a Q's leaves: (lookup, value)
             names.add(lookup.split("__", 1)[0])
             if isinstance(value, F):
                 names.add(value.name)
