@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
-import time_machine
-
 from sanxing.casework import kinds
 from sanxing.casework.kinds import Purpose
 from sanxing.casework.models import Clock
 from sanxing.casework.satisfaction import SatisfactionVote
 from sanxing.gatherings.models import AgendaItem
 
-pytestmark = pytest.mark.django_db
 
-TZ = dt.timezone(dt.timedelta(hours=8))
-
-
-def test_the_demo_has_one_satisfied_and_one_unsatisfied_vote():
-    from sanxing.demo.registry import build_demo
-
-    with time_machine.travel(dt.datetime(2026, 11, 28, 10, 0, tzinfo=TZ), tick=False):
-        build_demo(
-            today=dt.date(2026, 11, 28),
-            log=lambda _m: None,
-            only=["people", "gatherings", "casework-satisfaction"],
-        )
+def test_the_demo_has_one_satisfied_and_one_unsatisfied_vote(demo):
+    # the whole demo, built once (at 2026-11-28 10:00 Beijing) for the tests that read it
     rows = list(SatisfactionVote.objects.select_related("item").order_by("pk"))
     assert [r.result for r in rows] == ["satisfied", "unsatisfied"]
     satisfied, unsatisfied = rows

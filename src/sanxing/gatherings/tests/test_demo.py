@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import random
-
-import pytest
-
-from sanxing.demo import people_demo
-from sanxing.demo.registry import DemoContext
-from sanxing.gatherings import demo, services
+from sanxing.gatherings import demo as gatherings_demo
+from sanxing.gatherings import services
 from sanxing.gatherings.models import Gathering, RosterEntry, Vote
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_has_the_meetings_and_the_close_cases():
-    # Only the two builders this needs (not the registry's autodiscovery of every app).
-    today = dt.date(2026, 11, 28)
-    congress, term = people_demo.create_congress(today=today)
-    ctx = DemoContext(
-        congress=congress,
-        term=term,
-        rng=random.Random("1:people"),
-        today=today,
-        log=lambda _m: None,
-    )
-    people_demo.build(ctx)
-    ctx = dataclasses.replace(ctx, rng=random.Random("1:gatherings"))
-    demo.build(ctx)
-    demo.build_follow_up(ctx)
+def test_demo_has_the_meetings_and_the_close_cases(demo):
+    # the whole demo, built once for the tests that read it (root conftest)
+    ctx = demo
     gatherings = Gathering.objects.filter(congress=ctx.congress)
     committee = gatherings.filter(kind="committee_meeting")
     assert committee.filter(starts_at__year=2026).count() == 7  # six plus today's extraordinary
@@ -54,8 +33,8 @@ def test_demo_has_the_meetings_and_the_close_cases():
     assert sittings == sorted(sittings) and len(set(sittings)) == len(sittings)
     december = committee.get(starts_at__year=2026, starts_at__month=12)
     assert today.sitting + 1 == december.sitting
-    assert f"第{demo.cn(today.sitting)}次" in today.title
-    assert f"第{demo.cn(december.sitting)}次" in december.title
+    assert f"第{gatherings_demo.cn(today.sitting)}次" in today.title
+    assert f"第{gatherings_demo.cn(december.sitting)}次" in december.title
     # the session: thirty items of every kind, and its logistics
     assert session.agenda_items.count() == 30
     kinds = set(session.agenda_items.values_list("kind", flat=True))
