@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from sanxing.casework.kinds import Kind, Purpose, rule_article
-from sanxing.casework.models import Clock
+from sanxing.casework.models import Clock, ItemOriginator
 from sanxing.casework.selectors import reference_of
 from sanxing.people.access import viewer_for
 
@@ -54,7 +54,11 @@ def casework_work(user: Any, today: dt.date) -> Iterator[Any]:
             ],
         )
     if v.person_id:
-        mine |= Q(purpose=Purpose.EVALUATION_FORM, item__originators__person_id=v.person_id)
+        # EXISTS, not a join on the originators: a join repeats an item's other clocks once
+        # per originator (the office saw the same reply clock twice).
+        mine |= Q(purpose=Purpose.EVALUATION_FORM) & Exists(
+            ItemOriginator.objects.filter(item=OuterRef("item_id"), person_id=v.person_id)
+        )
     clocks = (
         Clock.objects.filter(
             mine,

@@ -217,3 +217,14 @@ def test_each_measure_annotates_only_what_it_reads_and_finds_the_same_items(worl
             every
         ), measure
     assert list(selectors.rate_items(query, "open_overdue")) == [overdue]
+
+
+def test_the_office_sees_each_clock_once_whatever_the_originators(world):
+    from sanxing.casework.models import ItemOriginator
+
+    item, _ = assigned_suggestion(world, on=DAY, title="聯名建議")  # the reply is overdue
+    for user in (world.member, world.director):
+        ItemOriginator.objects.create(congress=world.congress, item=item, person=user.person)
+    with translation.override("en"):
+        rows = [r for r in casework_work(world.clerk, TODAY) if "聯名建議" in r.title]
+    assert len(rows) == 1 and "reply" in rows[0].title
