@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import defaultdict
 from typing import Any
 
@@ -119,16 +120,13 @@ def gathering_plan(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
+    """What the meeting page shows, read as light rows whose SQL is compiled once per meeting
+    (``selectors.compiled_rows``): no model instances, no queryset built per request."""
     manage = selectors.can_manage(request.user, g)
     roster = selectors.roster_rows(g)
     me = viewer_for(request.user).person_id
     my_entry = next((r for r in roster if r.person_id == me), None)
-    votes = g.votes.only(
-        "pk", "motion", "closed_at", "yes", "no", "abstain", "result", "gathering_id"
-    ).order_by("opened_at", "pk")
-    if not manage:
-        votes = votes.filter(closed_at__isnull=False)
-    agenda = _agenda_rows(g, manage)
+    agenda = selectors.agenda_rows(g)
     return {
         "g": g,
         "can_manage": manage,
@@ -139,13 +137,13 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
         "roster_html": _roster_html(roster),
         "summary": selectors.attendance_summary(roster),
         "my_entry": my_entry,
-        "leaves": _leave_rows(g, manage, me),
-        "votes": list(votes),
+        "leaves": selectors.leave_rows(g, manage=manage, person_id=me),
+        "votes": selectors.vote_rows(g, closed_only=not manage),
         "quorum": services.quorum(g) if g.kind_spec.quorum else None,
         "agenda_form": _agenda_form(g) if manage else None,
         "vote_form": forms.VoteOpenForm() if manage else None,
         "leave_form": _leave_form(request, g, manage, roster, None),
-        "checklist_count": g.checklist.count(),
+        "checklist_count": selectors.checklist_size(g) if manage else 0,
         "is_activity": g.kind in ACTIVITY_KINDS,
         "now": timezone.now(),
     }
@@ -158,10 +156,13 @@ def _agenda_form(g: Gathering) -> forms.AgendaItemForm:
     presenting: Any = form.fields["presenting_body"]
     committee: Any = form.fields["responsible_committee"]
     special = Organisation.Kind.SPECIAL_COMMITTEE
-    rows = list(
-        Organisation.objects.filter(congress_id=g.congress_id)
-        .filter(Q(parent__isnull=True) | Q(kind=special))
-        .values_list("pk", "name", "parent_id", "kind")
+    rows = selectors.compiled_rows(
+        ("agenda_bodies", g.congress_id),
+        lambda: (
+            Organisation.objects.filter(congress_id=g.congress_id)
+            .filter(Q(parent__isnull=True) | Q(kind=special))
+            .values_list("pk", "name", "parent_id", "kind")
+        ),
     )
     blank = [("", presenting.empty_label)]
     presenting.choices = blank + [(pk, name) for pk, name, parent, _kind in rows if parent is None]
@@ -178,22 +179,9 @@ def _url_for(name: str) -> Any:
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _agenda_rows(g: Gathering, manage: bool) -> list[AgendaItem]:
-    items = list(g.agenda_items.select_related("presenting_body", "responsible_committee"))
-    if manage:
-        vote_open = _url_for("gatherings:vote_open")
-        withdraw = _url_for("gatherings:agenda_withdraw")
-        delete = _url_for("gatherings:agenda_delete")
-        for item in items:
-            item.urls = {  # type: ignore[attr-defined]
-                "vote_open": vote_open(item.pk),
-                "withdraw": withdraw(item.pk),
-                "delete": delete(item.pk),
-            }
-    return items
-
-
-def _agenda_html(request: HttpRequest, items: list[AgendaItem], manage: bool) -> SafeString:
+def _agenda_html(
+    request: HttpRequest, items: list[selectors.AgendaRow], manage: bool
+) -> SafeString:
     """The agenda table's rows (30 at a session, a vote form each for the office), built here:
     each label is translated and each choice's display looked up once, not once a row."""
 
@@ -205,6 +193,9 @@ def _agenda_html(request: HttpRequest, items: list[AgendaItem], manage: bool) ->
     withdrawn = escape(_("withdrawn"))
     manage_cell = ""
     if manage:
+        vote_open = _url_for("gatherings:vote_open")
+        withdraw = _url_for("gatherings:agenda_withdraw")
+        delete = _url_for("gatherings:agenda_delete")
         token = escape(get_token(request))
         csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
         t_put, t_motion, t_how = (
@@ -272,13 +263,12 @@ def _agenda_html(request: HttpRequest, items: list[AgendaItem], manage: bool) ->
             if item.is_withdrawn:
                 row += "\n      <td></td>"
             else:
-                urls = item.urls  # type: ignore[attr-defined]
                 row += manage_cell.format(
                     pk=item.pk,
                     title=title,
-                    vote_open=escape(urls["vote_open"]),
-                    withdraw=escape(urls["withdraw"]),
-                    delete=escape(urls["delete"]),
+                    vote_open=escape(vote_open(item.pk)),
+                    withdraw=escape(withdraw(item.pk)),
+                    delete=escape(delete(item.pk)),
                 )
         out.append(row + "\n    </tr>")
     return mark_safe("\n".join(out))  # every value above is escaped
@@ -302,7 +292,8 @@ def _roster_html(roster: list[selectors.RosterRow]) -> SafeString:
         capacity = capacity_cell.get(r.capacity_label)
         if capacity is None:
             capacity = capacity_cell[r.capacity_label] = escape(r.capacity_label)
-        out.append(f"<tr><td>{escape(r.name)}</td><td>{capacity}</td><td>{status}</td></tr>")
+        # html.escape: what Django's escape does, without its lazy-string wrapper (460 rows)
+        out.append(f"<tr><td>{html.escape(r.name)}</td><td>{capacity}</td><td>{status}</td></tr>")
     return mark_safe("\n".join(out))  # every value above is escaped
 
 
@@ -337,15 +328,6 @@ def _roll_call_html(request: HttpRequest, g: Gathering, rows: list[selectors.Ros
     return mark_safe("\n".join(out))  # every value above is escaped
 
 
-def _leave_rows(g: Gathering, manage: bool, me: int | None) -> list[LeaveRequest]:
-    """The leave requests; a reason (often about health) shows only to the office and to the
-    person who asked: ``show_reason`` on each row."""
-    leaves = list(g.leave_requests.select_related("person").order_by("requested_at"))
-    for leave in leaves:
-        leave.show_reason = manage or (me is not None and leave.person_id == me)  # type: ignore[attr-defined]
-    return leaves
-
-
 def _leave_form(
     request: HttpRequest, g: Gathering, manage: bool, roster: list[selectors.RosterRow], data: Any
 ) -> forms.LeaveForm | None:
@@ -369,16 +351,7 @@ def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def quorum_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The live quorum (htmx polls it every few seconds)."""
-    try:  # only what the panel reads: kind (its rule), day, status, congress
-        g = (
-            selectors.gatherings_visible_to(request.user)
-            .only("pk", "kind", "starts_at", "status", "congress_id")
-            .get(pk=pk)
-        )
-    except (Gathering.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not (selectors.can_manage(request.user, g) or selectors.roster_entry_of(request.user, g)):
-        raise Http404
+    g = selectors.gathering_for_quorum_panel(request.user, pk)
     return render(
         request,
         "gatherings/_quorum.html",

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from sanxing.gatherings import services
 from sanxing.gatherings.models import AgendaItem
-from sanxing.gatherings.tests.conftest import Meeting, add_members
+from sanxing.gatherings.tests.conftest import PID, Meeting, P, add_members
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,166 @@ def test_the_page_lists_the_same_bodies_as_the_form(meeting: Meeting):
     for name in ("presenting_body", "responsible_committee"):
         assert str(ours[name]) == str(theirs[name])
     assert meeting.world.government.name in str(ours["presenting_body"])
+
+
+# --- the page's reads, their SQL compiled once per meeting (selectors.compiled_rows) --------
+
+
+def test_the_light_rows_equal_what_the_orm_reads(meeting: Meeting):
+    from sanxing.gatherings import selectors
+    from sanxing.gatherings.models import Attendance, LeaveRequest, RosterEntry, Vote
+
+    w, g = meeting.world, meeting.gathering
+    services.check_in(gathering=g, person=meeting.extra[0], by=w.clerk)
+    services.check_in(gathering=g, person=meeting.extra[1], status="late", by=w.clerk)
+    services.check_in(gathering=g, person=P(w.director), by=w.clerk)  # a quorum to vote
+    first = services.agenda_item_add(
+        gathering=g, title="議題甲", presenting_body=w.government, by=w.clerk
+    )
+    gone = services.agenda_item_add(gathering=g, title="議題乙", by=w.clerk)
+    services.agenda_item_withdraw(item=gone, reason="改期", by=w.clerk)
+    services.leave_request(
+        gathering=g,
+        person=meeting.extra[2],
+        reason="出差",
+        by=w.clerk,
+        at=g.starts_at - dt.timedelta(days=2),
+    )
+    with time_machine.travel(g.starts_at + dt.timedelta(minutes=5)):
+        vote = services.vote_open(item=first, motion="表決議題甲", mode="counts", by=w.clerk)
+        services.vote_close(vote=vote, counts=services.Counts(yes=3, no=0, abstain=0), by=w.clerk)
+        services.vote_open(item=first, motion="再表決", by=w.clerk)
+
+    status = {a.person_id: a.status for a in Attendance.objects.filter(gathering=g)}
+    expected_roster = [
+        (e.person_id, e.person.name, e.capacity, status.get(e.person_id, ""))
+        for e in RosterEntry.objects.filter(gathering=g).select_related("person")
+    ]
+    roster = selectors.roster_rows(g)
+    assert [(r.person_id, r.name, r.capacity, r.status) for r in roster] == expected_roster
+    one = selectors.roster_rows(g, person_id=meeting.extra[1].pk)
+    assert [(r.person_id, r.status) for r in one] == [(meeting.extra[1].pk, "late")]
+
+    expected_agenda = [
+        (a.pk, a.title, a.is_withdrawn, a.withdrawn_reason, str(a.presenting_body or ""))
+        for a in AgendaItem.objects.filter(gathering=g).select_related("presenting_body")
+    ]
+    agenda = selectors.agenda_rows(g)
+    assert [
+        (a.pk, a.title, a.is_withdrawn, a.withdrawn_reason, a.presenting_body) for a in agenda
+    ] == expected_agenda
+
+    votes = Vote.objects.filter(gathering=g).order_by("opened_at", "pk")
+    assert [
+        (v.pk, v.motion, v.closed, v.yes, v.result)
+        for v in selectors.vote_rows(g, closed_only=False)
+    ] == [(v.pk, v.motion, v.closed_at is not None, v.yes, v.result) for v in votes]
+    assert [v.pk for v in selectors.vote_rows(g, closed_only=True)] == [vote.pk]
+
+    leave = LeaveRequest.objects.get(gathering=g)
+    (row,) = selectors.leave_rows(g, manage=False, person_id=meeting.extra[2].pk)
+    assert (row.pk, row.person_name, row.reason, row.requested_at) == (
+        leave.pk,
+        meeting.extra[2].name,
+        "出差",
+        leave.requested_at,
+    )
+    assert row.requested_at is not None and row.requested_at.tzinfo is not None
+    assert row.show_reason
+    assert not selectors.leave_rows(g, manage=False, person_id=PID(w.member))[0].show_reason
+    assert selectors.leave_rows(g, manage=True, person_id=None)[0].show_reason
+
+    assert selectors.checklist_size(g) == 0
+    services.checklist_generate(gathering=g, by=w.clerk)
+    assert selectors.checklist_size(g) == g.checklist.count() > 0
+
+
+def test_the_quorum_counts_as_the_voting_body_and_the_room_say(meeting: Meeting):
+    w, g = meeting.world, meeting.gathering
+    state = services.quorum(g)
+    assert (state.body_size, state.present) == (len(services.voting_body_ids(g)), 0)
+    for person in meeting.extra[:2]:
+        services.check_in(gathering=g, person=person, by=w.clerk)
+    services.check_in(gathering=g, person=meeting.extra[2], status="absent", by=w.clerk)
+    state = services.quorum(g)  # the same compiled SQL, the new rows
+    in_room = services.voting_body_ids(g) & services._in_room_ids(g)
+    assert state.present == len(in_room) == 2
+    # a member whose person is deleted no longer counts, as in voting_body_ids
+    meeting.extra[0].deleted_at = g.starts_at
+    meeting.extra[0].save(update_fields=["deleted_at"])
+    state = services.quorum(g)
+    assert (state.body_size, state.present) == (len(services.voting_body_ids(g)), 1)
+
+
+def test_each_meeting_and_day_has_its_own_compiled_quorum(meeting: Meeting):
+    """The key names every input: another meeting, or the same one moved to a day when a
+    member's role has ended, counts its own body."""
+    from sanxing.people.models import Role
+
+    w, g = meeting.world, meeting.gathering
+    before = services.quorum(g).body_size
+    Role.objects.filter(person=meeting.extra[0]).update(ends_on=dt.date(2027, 1, 31))
+    later = services.gathering_plan(
+        congress=w.congress,
+        kind=g.kind,
+        title="下一次會議",
+        starts_at=g.starts_at + dt.timedelta(days=60),
+        ends_at=g.ends_at + dt.timedelta(days=60),
+        by=w.clerk,
+    )
+    assert services.quorum(later).body_size == before - 1
+    assert services.quorum(g).body_size == before
+    g.starts_at += dt.timedelta(days=60)
+    g.ends_at += dt.timedelta(days=60)
+    g.save(update_fields=["starts_at", "ends_at"])
+    assert services.quorum(g).body_size == before - 1
+
+
+def test_the_page_shows_what_changed_since_the_last_request(meeting: Meeting):
+    """Nothing is cached but the SQL: a check-in, an agenda item and a leave request show
+    on the next request."""
+    w, g = meeting.world, meeting.gathering
+    c = client_for(w.clerk)
+    url = reverse("gatherings:detail", args=[g.pk])
+    with translation.override("en"):
+        first = c.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert first.context["quorum"].present == 0
+        services.check_in(gathering=g, person=meeting.extra[0], by=w.clerk)
+        services.agenda_item_add(gathering=g, title="新議題", by=w.clerk)
+        services.leave_request(
+            gathering=g,
+            person=meeting.extra[1],
+            reason="病假",
+            by=w.clerk,
+            at=g.starts_at - dt.timedelta(days=1),
+        )
+        again = c.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.context["quorum"].present == 1
+    text = again.content.decode()
+    assert "新議題" in text and "病假" in text and meeting.extra[1].name in text
+    assert again.context["summary"]["present"] == 1
+    # a member sees the leave without its reason
+    member = client_for(w.member).get(url).content.decode()
+    assert meeting.extra[1].name in member and "病假" not in member
+
+
+def test_the_quorum_panel_is_for_the_office_and_the_roster_only(meeting: Meeting):
+    w, g = meeting.world, meeting.gathering
+    url = reverse("gatherings:quorum", args=[g.pk])
+    for user in (w.clerk, w.member):  # the office; a member on the roster
+        panel = client_for(user).get(url)
+        assert panel.status_code == 200 and panel.context["quorum"].body_size == 5
+        assert panel.context["g"].status == g.status
+    for user in (w.deputy, w.handler, w.outsider):  # not on this roster (nor the office)
+        assert client_for(user).get(url).status_code == 404
+    assert client_for(w.clerk).get(reverse("gatherings:quorum", args=[987654])).status_code == 404
+
+
+def test_as_aware_gives_what_the_orm_gives():
+    from sanxing.gatherings.selectors import as_aware
+
+    utc = dt.datetime(2026, 12, 18, 1, 0, tzinfo=dt.UTC)
+    assert as_aware("2026-12-18 01:00:00") == utc
+    assert as_aware("2026-12-18 01:00:00.250000").microsecond == 250000
+    assert as_aware(utc.replace(tzinfo=None)) == utc
+    assert as_aware(utc) is utc
