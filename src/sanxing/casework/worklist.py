@@ -56,8 +56,9 @@ def casework_work(user: Any, today: dt.date) -> Iterator[Any]:
     if v.person_id:
         # EXISTS, not a join on the originators: a join repeats an item's other clocks once
         # per originator (the office saw the same reply clock twice).
-        mine |= Q(purpose=Purpose.EVALUATION_FORM) & Exists(
-            ItemOriginator.objects.filter(item=OuterRef("item_id"), person_id=v.person_id)
+        mine |= Q(
+            Exists(ItemOriginator.objects.filter(item=OuterRef("item_id"), person_id=v.person_id)),
+            purpose=Purpose.EVALUATION_FORM,
         )
     clocks = (
         Clock.objects.filter(
