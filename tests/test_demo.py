@@ -104,6 +104,20 @@ def test_every_persona_logs_in_with_the_demo_password(demo):
     ).exists()
 
 
+def test_a_test_of_the_shared_demo_writes_in_its_own_savepoint(demo):
+    assert Organisation.objects.filter(code="learning").update(name="寫過") == 1
+
+
+def test_so_the_next_one_does_not_see_it(demo):
+    assert Organisation.objects.get(code="learning").name == "機關學習領導小組辦公室"
+
+
+def test_and_no_other_test_sees_the_shared_demo(db):
+    # The tests of the shared demo run first; its build is rolled back after the last one.
+    assert not Congress.objects.filter(code="shifan").exists()
+    assert not Person.objects.exists()
+
+
 # Outside a test transaction, as in real use: PostgreSQL cannot TRUNCATE (flush) tables with
 # pending deferred constraint checks from rows inserted in the same transaction.
 @pytest.mark.django_db(transaction=True)
