@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sanxing.core.errors import BusinessError
@@ -37,6 +37,7 @@ from sanxing.gatherings.models import (
 from sanxing.gatherings.qr import qr_svg
 from sanxing.people.access import viewer_for
 from sanxing.people.models import Organisation, Person
+from sanxing.web.templatetags.sanxing import form_field
 
 
 def _fail(request: HttpRequest, form: Any, exc: BusinessError) -> None:
@@ -167,7 +168,21 @@ def _agenda_form(g: Gathering) -> forms.AgendaItemForm:
     blank = [("", presenting.empty_label)]
     presenting.choices = blank + [(pk, name) for pk, name, parent, _kind in rows if parent is None]
     committee.choices = blank + [(pk, name) for pk, name, _parent, kind in rows if kind == special]
+    # The unbound form's fields as HTML depend only on the language and these rows: made once
+    # per (language, rows), not on every request (~1 ms); the template prints the fields
+    # itself for a form without ``fields_html`` (one sent back with its errors).
+    key = (get_language(), tuple(rows))
+    fields_html = _AGENDA_FIELDS.get(key)
+    if fields_html is None:
+        fields_html = "\n    ".join(form_field(form[name]) for name in form.fields)
+        if len(_AGENDA_FIELDS) >= 64:
+            _AGENDA_FIELDS.clear()
+        _AGENDA_FIELDS[key] = fields_html
+    form.fields_html = mark_safe(fields_html)  # type: ignore[attr-defined]  # escaped by form_field
     return form
+
+
+_AGENDA_FIELDS: dict[tuple[Any, ...], str] = {}
 
 
 _SENTINEL = 987654321

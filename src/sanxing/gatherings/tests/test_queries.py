@@ -303,3 +303,28 @@ def test_as_aware_gives_what_the_orm_gives():
     assert as_aware("2026-12-18 01:00:00.250000").microsecond == 250000
     assert as_aware(utc.replace(tzinfo=None)) == utc
     assert as_aware(utc) is utc
+
+
+def test_the_add_an_item_form_follows_the_language_the_bodies_and_its_errors(meeting: Meeting):
+    """The unbound form's fields are made once per (language, bodies); a new body, another
+    language and a form sent back with errors each show what they should."""
+    from sanxing.people.models import Organisation
+
+    w, g = meeting.world, meeting.gathering
+    c = client_for(w.clerk)
+    url = reverse("gatherings:detail", args=[g.pk])
+    english = c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="presenting_body"' in english and w.government.name in english
+    c.post(reverse("language"), {"language": "zh-hant", "next": url})
+    chinese = c.get(url).content.decode()
+    assert english.count('id="id_kind"') == chinese.count('id="id_kind"') == 1
+    with translation.override("zh-hant"):
+        assert str(AgendaItem.Kind.choices[0][1]) in chinese
+    Organisation.objects.create(
+        congress=w.congress, name="新設委員會", kind=Organisation.Kind.SPECIAL_COMMITTEE
+    )
+    assert "新設委員會" in c.get(url).content.decode()
+    sent_back = c.post(reverse("gatherings:agenda_add", args=[g.pk]), {"title": ""})
+    assert sent_back.status_code == 400
+    text = sent_back.content.decode()
+    assert 'class="error-message"' in text and 'id="id_title"' in text
