@@ -9,14 +9,16 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxing.gatherings.kinds import get_kind
 from sanxing.gatherings.models import CalendarFeed, ChecklistTask, Gathering
 from sanxing.people.models import Congress
 
@@ -70,7 +72,7 @@ def _host() -> str:
 
 
 def _event_lines(
-    g: Gathering, stamp: str, host: str | None = None, detail: Any = None
+    g: Gathering | EventRow, stamp: str, host: str | None = None, detail: Any = None
 ) -> list[str]:
     host = host or _host()
     url = detail(g.pk) if detail else reverse("gatherings:detail", args=[g.pk])
@@ -117,7 +119,9 @@ def _task_lines(task: ChecklistTask, stamp: str) -> list[str]:
     ]
 
 
-def render(name: str, gatherings: Iterable[Gathering], tasks: Iterable[ChecklistTask] = ()) -> str:
+def render(
+    name: str, gatherings: Iterable[Gathering | EventRow], tasks: Iterable[ChecklistTask] = ()
+) -> str:
     stamp = _utc(timezone.now())
     lines = [
         "BEGIN:VCALENDAR",
@@ -150,24 +154,52 @@ EVENT_FIELDS = (
 )
 
 
+@dataclass(slots=True)
+class EventRow:
+    """What a year's VEVENT reads of a gathering, without a model instance."""
+
+    pk: int
+    kind: str
+    title: str
+    place: str
+    status: str
+    version: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def kind_label(self) -> Any:
+        return get_kind(self.kind).label
+
+
 def year_calendar(congress: Congress | int, year: int) -> str:
     """Every gathering of the congress in ``year`` (drafts left out) with only the fields an
-    event shows, and the congress's name beside each row: one query (two for an empty year)."""
+    event shows, and the congress's name beside each row: one query (two for an empty year),
+    compiled once per congress, year and time zone (``selectors.compiled_rows``)."""
+    from sanxing.gatherings.selectors import as_aware, compiled_rows
+
     congress_id = congress if isinstance(congress, int) else congress.pk
-    gatherings = list(
-        Gathering.objects.filter(congress_id=congress_id, starts_at__year=year)
-        .exclude(status=Gathering.Status.DRAFT)
-        .only(*EVENT_FIELDS)
-        .annotate(congress_name=F("congress__name"))
-        .order_by("starts_at", "pk")
+    rows = compiled_rows(
+        ("year_ics", congress_id, year, timezone.get_current_timezone_name()),
+        lambda: (
+            Gathering.objects.filter(congress_id=congress_id, starts_at__year=year)
+            .exclude(status=Gathering.Status.DRAFT)
+            .order_by("starts_at", "pk")
+            .values_list(*EVENT_FIELDS, "congress__name")
+        ),
     )
-    if gatherings:
-        name = gatherings[0].congress_name  # type: ignore[attr-defined]
+    events = [
+        EventRow(pk, kind, title, place, status, version, *map(as_aware, times))
+        for pk, kind, title, place, status, version, *times, _name in rows
+    ]
+    if rows:
+        name = rows[0][-1]
     elif isinstance(congress, Congress):
         name = congress.name
     else:
         name = Congress.objects.filter(pk=congress_id).values_list("name", flat=True).first()
-    return render(f"{name or ''} {year}", gatherings)
+    return render(f"{name or ''} {year}", events)
 
 
 def personal_calendar(user: Any) -> str:

@@ -328,3 +328,28 @@ def test_the_add_an_item_form_follows_the_language_the_bodies_and_its_errors(mee
     assert sent_back.status_code == 400
     text = sent_back.content.decode()
     assert 'class="error-message"' in text and 'id="id_title"' in text
+
+
+def test_the_year_export_counts_the_year_in_the_current_time_zone(meeting: Meeting):
+    """The year's SQL is compiled once per congress, year and time zone: a meeting on New
+    Year's Eve in UTC falls in the next year in Beijing."""
+    from django.utils import timezone
+
+    from sanxing.gatherings import ical
+
+    w = meeting.world
+    eve = dt.datetime(2026, 12, 31, 20, 0, tzinfo=dt.UTC)  # 2027-01-01 04:00 in Beijing
+    services.gathering_plan(
+        congress=w.congress,
+        kind="inspection",
+        title="跨年視察",
+        starts_at=eve,
+        ends_at=eve + dt.timedelta(hours=2),
+        by=w.clerk,
+    )
+    with timezone.override("Asia/Shanghai"):
+        assert "跨年視察" not in ical.year_calendar(w.congress.pk, 2026)
+        assert "跨年視察" in ical.year_calendar(w.congress.pk, 2027)
+    with timezone.override("UTC"):
+        assert "跨年視察" in ical.year_calendar(w.congress.pk, 2026)
+        assert "跨年視察" not in ical.year_calendar(w.congress.pk, 2027)
