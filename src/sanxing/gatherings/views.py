@@ -142,7 +142,6 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
         "votes": selectors.vote_rows(g, closed_only=not manage),
         "quorum": services.quorum(g) if g.kind_spec.quorum else None,
         "agenda_form": _agenda_form(g) if manage else None,
-        "vote_form": forms.VoteOpenForm() if manage else None,
         "leave_form": _leave_form(request, g, manage, roster, None),
         "checklist_count": selectors.checklist_size(g) if manage else 0,
         "is_activity": g.kind in ACTIVITY_KINDS,
