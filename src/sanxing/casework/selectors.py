@@ -167,6 +167,7 @@ FROM (
   SELECT a.id, a.item_id, a.unit_id, a.role, a.assigned_on, a.return_decision,
     COUNT(*) OVER () AS found
   FROM casework_assignment a
+  JOIN casework_item live ON live.id = a.item_id AND live.deleted_at IS NULL
   WHERE a.deleted_at IS NULL AND a.withdrawn_on IS NULL AND a.unit_id IN ({units})
   ORDER BY a.assigned_on DESC, a.id DESC
   LIMIT %s OFFSET %s
@@ -215,7 +216,9 @@ def unit_assignment_page(unit_ids: frozenset[int] | set[int], number: Any, per_p
         wanted = max(1, int(number))
     except (TypeError, ValueError):
         wanted = 1
-    mine = Assignment.objects.filter(unit_id__in=unit_ids, withdrawn_on__isnull=True)
+    mine = Assignment.objects.filter(
+        unit_id__in=unit_ids, withdrawn_on__isnull=True, item__deleted_at__isnull=True
+    )
     paginator = Paginator(mine, per_page)  # counts nothing: the total comes with the rows
     units = sorted(int(u) for u in unit_ids)
     rows: list[dict[str, Any]] = []

@@ -107,6 +107,17 @@ def test_unit_portal_pages_like_the_paginator(client, world):
     assert "26–27" in body and "27" in body
 
 
+def test_unit_portal_leaves_out_a_deleted_item(world):
+    kept, _ = assigned_suggestion(world, on=DAY, title="留下的建議")
+    gone, _ = assigned_suggestion(world, on=DAY + dt.timedelta(days=1), title="刪除的建議")
+    type(gone).all_objects.filter(pk=gone.pk).update(
+        deleted_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC)
+    )
+    page = selectors.unit_assignment_page({world.unit.pk}, 1, 25)
+    assert [r["item_id"] for r in page.object_list] == [kept.pk]
+    assert page.paginator.count == 1
+
+
 def test_unit_portal_query_count_is_fixed(client, world, django_assert_num_queries):
     assigned_suggestion(world, on=DAY, title="一")
     client.force_login(world.handler)
