@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
@@ -128,6 +129,7 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
     me = viewer_for(request.user).person_id
     my_entry = next((r for r in roster if r.person_id == me), None)
     agenda = selectors.agenda_rows(g)
+    leaves = selectors.leave_rows(g, manage=manage, person_id=me)
     return {
         "g": g,
         "can_manage": manage,
@@ -138,7 +140,8 @@ def _detail_context(request: HttpRequest, g: Gathering) -> dict[str, Any]:
         "roster_html": _roster_html(roster),
         "summary": selectors.attendance_summary(roster),
         "my_entry": my_entry,
-        "leaves": selectors.leave_rows(g, manage=manage, person_id=me),
+        "leaves_html": _leave_html(request, leaves, manage),
+        "leaves": leaves,
         "votes": selectors.vote_rows(g, closed_only=not manage),
         "quorum": services.quorum(g) if g.kind_spec.quorum else None,
         "agenda_form": _agenda_form(g) if manage else None,
@@ -308,6 +311,37 @@ def _roster_html(roster: list[selectors.RosterRow]) -> SafeString:
             capacity = capacity_cell[r.capacity_label] = escape(r.capacity_label)
         # html.escape: what Django's escape does, without its lazy-string wrapper (460 rows)
         out.append(f"<tr><td>{html.escape(r.name)}</td><td>{capacity}</td><td>{status}</td></tr>")
+    return mark_safe("\n".join(out))  # every value above is escaped
+
+
+def _leave_html(request: HttpRequest, leaves: list[selectors.LeaveRow], manage: bool) -> SafeString:
+    """The leave requests' rows, built here: the labels, the csrf field and the decision
+    URL are made once, not once a row; a reason shows only where ``show_reason`` says."""
+    on_leave = format_html('<span class="muted">{}</span>', _("on leave"))
+    decide = _url_for("gatherings:leave_decide")
+    buttons = ""
+    if manage:
+        token = escape(get_token(request))
+        buttons = (
+            '\n      <form method="post" action="{action}" class="inline">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            '<button class="btn btn-secondary" name="decision" value="approve">'
+            + escape(_("Approve")).replace("{", "{{").replace("}", "}}")
+            + '</button> <button class="btn btn-secondary" name="decision" value="refuse">'
+            + escape(_("Refuse")).replace("{", "{{").replace("}", "}}")
+            + "</button></form>"
+        )
+    out = []
+    for leave in leaves:
+        reason = escape(leave.reason) if leave.show_reason else on_leave
+        day = escape(date_filter(timezone.localtime(leave.requested_at)))
+        row = (
+            f"    <tr><td>{escape(leave.person_name)}</td><td>{reason}</td><td>{day}</td>\n"
+            f"    <td>{escape(leave.status_label)}"
+        )
+        if manage and leave.status == LeaveRequest.Status.REQUESTED:
+            row += buttons.format(action=escape(decide(leave.pk)))
+        out.append(row + "</td></tr>")
     return mark_safe("\n".join(out))  # every value above is escaped
 
 

@@ -278,9 +278,17 @@ def test_the_page_shows_what_changed_since_the_last_request(meeting: Meeting):
     text = again.content.decode()
     assert "新議題" in text and "病假" in text and meeting.extra[1].name in text
     assert again.context["summary"]["present"] == 1
-    # a member sees the leave without its reason
+    leave = g.leave_requests.get()
+    action = reverse("gatherings:leave_decide", args=[leave.pk])
+    assert f'<form method="post" action="{action}" class="inline">' in text
+    assert text.count('name="decision" value="approve"') == 1 and "Refuse" in text
+    # a member sees the leave without its reason, and without the office's buttons
     member = client_for(w.member).get(url).content.decode()
     assert meeting.extra[1].name in member and "病假" not in member
+    assert action not in member and 'name="decision"' not in member
+    services.leave_decide(leave=leave, approve=True, by=w.clerk)
+    decided = c.get(url).content.decode()
+    assert action not in decided and "病假" in decided
 
 
 def test_the_quorum_panel_is_for_the_office_and_the_roster_only(meeting: Meeting):
