@@ -130,6 +130,14 @@ def _uses_demo(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # After pytest-django's own ordering: the tests of the shared demo first, together.
     items[:] = [i for i in items if _uses_demo(i)] + [i for i in items if not _uses_demo(i)]
+    for item in items:
+        # pytest-django creates the test database only if some selected test names `db` (or a
+        # django_db mark): list it last for the tests of the shared demo, which may be all that
+        # is selected. `demo` asks for `db` itself once the shared build is open, so its
+        # savepoint still nests inside the build.
+        names = getattr(item, "fixturenames", None)
+        if _uses_demo(item) and names is not None and "db" not in names:
+            names.append("db")
 
 
 @pytest.hookimpl(wrapper=True)

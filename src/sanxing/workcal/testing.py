@@ -25,6 +25,8 @@ def official_calendar_fixture(request: Any) -> None:
     """Body of an autouse fixture: seed when the test uses the database."""
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
+    if "demo" in names:  # the shared demo (root conftest) seeds it inside its own build
+        return
     transactional = marker is not None and marker.kwargs.get("transaction")
     if transactional or names & {"transactional_db", "live_server"}:
         request.getfixturevalue("transactional_db")
