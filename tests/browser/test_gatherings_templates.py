@@ -54,6 +54,11 @@ def test_clerk_plans_a_meeting_from_a_saved_template(world, page):
     page.wait_for_load_state()
     assert page.locator("#template-lines").inner_text().count("醫療衛生") == 1
     assert template.lines.filter(title__contains="醫療衛生").exists()
+    # the edit form works on a phone: nothing wider than the screen
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.click("#edit-toggle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # …and plans the next meeting from it on the plan page.
     page.goto(page.base_url + "/gatherings/new/")

@@ -84,6 +84,7 @@ class PlanIn(Schema):
     duration_minutes: int | None = None
     title: str | None = Field(None, max_length=200)
     place: str | None = Field(None, max_length=200)
+    kind: str | None = Field(None, description="If given, refused unless it is the template's")
 
 
 class PlannedOut(Schema):
@@ -149,7 +150,9 @@ def template_update(request: HttpRequest, template_id: int, payload: TemplatePat
         description=t.description if payload.description is None else payload.description,
         place=t.place if payload.place is None else payload.place,
         start_time=payload.start_time or t.start_time,
-        duration_minutes=payload.duration_minutes or t.duration_minutes,
+        duration_minutes=(
+            t.duration_minutes if payload.duration_minutes is None else payload.duration_minutes
+        ),
         lines=lines,
         by=user,
     )
@@ -187,6 +190,7 @@ def template_plan(request: HttpRequest, template_id: int, payload: PlanIn):
         duration_minutes=payload.duration_minutes,
         title=payload.title,
         place=payload.place,
+        kind=payload.kind,
         by=user,
     )
     url = request.build_absolute_uri(reverse("gatherings:detail", args=[g.pk]))

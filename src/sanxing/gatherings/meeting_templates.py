@@ -231,7 +231,9 @@ def template_update(
     if lines is not None:
         _check_lines(template.congress_id, lines)
     with transaction.atomic():
-        current = MeetingTemplate.objects.select_for_update().get(pk=template.pk)
+        current = MeetingTemplate.all_objects.select_for_update().get(pk=template.pk)
+        if current.deleted_at is not None:
+            raise BusinessError(_("This template has been deleted."))
         if current.version != version:
             raise StaleEdit(
                 _(
@@ -339,6 +341,8 @@ def gathering_plan_from_template(
         if starts_on is None:
             raise BusinessError(_("Enter the date of the meeting."), field="starts_on")
         starts_at = timezone.make_aware(dt.datetime.combine(starts_on, template.start_time))
+    elif timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)  # a wall-clock time in the congress's zone
     minutes = template.duration_minutes if duration_minutes is None else duration_minutes
     _check_duration(minutes)
     with transaction.atomic():

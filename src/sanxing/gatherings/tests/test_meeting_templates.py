@@ -211,7 +211,17 @@ def test_clone_still_copies_the_agenda(meeting: Meeting, agenda):
 
 
 def test_delete_is_soft_with_history(template, meeting: Meeting):
+    read = MeetingTemplate.objects.get()
     mt.template_delete(template=template, by=meeting.world.clerk)
+    with pytest.raises(BusinessError):  # the editor who still had it open is told
+        mt.template_update(
+            template=read,
+            version=read.version,
+            name="x",
+            start_time=dt.time(9),
+            duration_minutes=60,
+            by=meeting.world.clerk,
+        )
     assert not MeetingTemplate.objects.exists()
     gone = MeetingTemplate.all_objects.get()
     assert gone.deleted_by == meeting.world.clerk
@@ -318,8 +328,11 @@ def test_the_list_asks_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert response.text.count("gatherings/templates/") >= 5
     assert len(ctx.captured_queries) == 6
-    api = c.get(API)
+    c.get(API)
+    with django_assert_num_queries(5):  # session, user, roles, count, page (lines in SQL)
+        api = c.get(API)
     assert api.json()["count"] == 5
+    assert sorted(x["line_count"] for x in api.json()["items"]) == [1, 1, 1, 1, 3]
 
 
 PAGES = [
@@ -401,6 +414,19 @@ def test_the_api_saves_reads_patches_plans_and_deletes(meeting: Meeting, agenda)
     assert [i.title for i in g.agenda_items.order_by("order")] == ["人事任免", "專題詢問"]
     missing = c.post(f"{API}/{pk}/plan", json.dumps({}), content_type=JSON)
     assert missing.status_code == 400 and missing.json()["field"] == "starts_on"
+    other_kind = {"starts_on": "2027-05-11", "kind": DIRECTORS_MEETING}
+    wrong = c.post(f"{API}/{pk}/plan", json.dumps(other_kind), content_type=JSON)
+    assert wrong.status_code == 400 and wrong.json()["field"] == "template"
+    at = {"starts_at": "2027-06-01T14:30:00", "duration_minutes": 90}
+    timed = c.post(f"{API}/{pk}/plan", json.dumps(at), content_type=JSON)
+    assert timed.status_code == 201, timed.content
+    timed_g = Gathering.objects.get(pk=timed.json()["id"])
+    assert timed_g.starts_at == dt.datetime(2027, 6, 1, 14, 30, tzinfo=TZ)
+    assert timed_g.ends_at == timed_g.starts_at + dt.timedelta(minutes=90)
+    version = c.get(f"{API}/{pk}").json()["version"]
+    zero = json.dumps({"version": version, "duration_minutes": 0})
+    bad = c.patch(f"{API}/{pk}", zero, content_type=JSON)
+    assert bad.status_code == 400 and bad.json()["field"] == "duration_minutes"
 
     assert c.delete(f"{API}/{pk}").status_code == 204
     assert c.get(f"{API}/{pk}").status_code == 404
