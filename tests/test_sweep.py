@@ -44,7 +44,7 @@ from sanxing.casework import services as casework
 from sanxing.casework.kinds import Kind
 from sanxing.casework.models import UnitSetting
 from sanxing.deputies import services as deputies_services
-from sanxing.gatherings import followup, ical, logistics, preparation
+from sanxing.gatherings import followup, ical, logistics, meeting_templates, preparation
 from sanxing.gatherings import services as gatherings
 from sanxing.gatherings.kinds import COMMITTEE_MEETING, INSPECTION
 from sanxing.gatherings.models import (
@@ -52,6 +52,7 @@ from sanxing.gatherings.models import (
     ContingencyPlan,
     Decision,
     Gathering,
+    MeetingTemplate,
     Room,
     RoomBooking,
     SupplyItem,
@@ -68,6 +69,7 @@ from sanxing.workcal.services import calendar_override_add
 # not see them (the clerk is not a public person; her mobile and ID number are personal data).
 SECRETS = (
     "SWEEP-ITEM",
+    "SWEEP-TEMPLATE",
     "SWEEP-LETTER",
     "SWEEP-PETITIONER",
     "SWEEP-MEETING",
@@ -232,6 +234,9 @@ def build_records(world: World) -> Records:
     contingency = preparation.contingency_plan_add(
         gathering=meeting, title="SWEEP-TASK 停電預案", text="SWEEP-TASK 備用電源", by=w.clerk
     )
+    meeting_template = meeting_templates.template_from_gathering(
+        gathering=meeting, name="SWEEP-TEMPLATE 常委會會議議程", by=w.clerk
+    )
     activity = gatherings.gathering_plan(
         congress=w.congress,
         kind=INSPECTION,
@@ -292,6 +297,7 @@ def build_records(world: World) -> Records:
             "supply": supply.pk,
             "contingency_plan": contingency.pk,
             "activity": activity.pk,
+            "meeting_template": meeting_template.pk,
             "list_name": "meals",
             "leave": leave.pk,
             "invitation": invitation.pk,
@@ -349,6 +355,7 @@ PK_OWNERS = [
     ("gatherings/leave/", "leave"),
     ("gatherings/tasks/", "task"),
     ("gatherings/votes/", "vote"),
+    ("gatherings/templates/", "meeting_template"),
     ("gatherings/", "gathering"),
     ("deputies/invitations/", "invitation"),
     ("notices/", "notice"),
@@ -700,6 +707,7 @@ API_PARAMS = {
     "activity_id": "activity",
     "name": "list_name",  # /gatherings/{gathering_id}/lists/{name}
     "invitation_id": "invitation",
+    "template_id": "meeting_template",
 }
 # The table each gatherings API parameter's record lives in: the sweep asks for real rows.
 GATHERINGS_RECORDS: dict[str, Any] = {
@@ -712,6 +720,7 @@ GATHERINGS_RECORDS: dict[str, Any] = {
     "activity": Gathering,
     "room": Room,
     "contingency_plan": ContingencyPlan,
+    "meeting_template": MeetingTemplate,
 }
 
 

@@ -329,7 +329,7 @@ def gathering_list(request: HttpRequest, year: int | None = None):
 
 
 @router.get(
-    "/gatherings/{gathering_id}",
+    "/gatherings/{int:gathering_id}",
     auth=PUBLIC_READ,
     response={200: GatheringDetailOut, **error_responses(404)},
     summary="A gathering with its agenda and, for those on it, the quorum now",
@@ -443,9 +443,11 @@ def attendance_summary(request: HttpRequest, person_id: int):
 
 # The follow-up, logistics and activities endpoints, in their own modules (issue 4).
 from sanxing.gatherings import api_activities, api_followup, api_logistics  # noqa: E402
+from sanxing.gatherings.api_templates import router as templates_router  # noqa: E402
 
 router.add_router("", api_followup.router)
 router.add_router("", api_logistics.router)
 router.add_router("", api_activities.router)
+router.add_router("", templates_router)
 
 __all__ = ["ErrorOut", "router"]

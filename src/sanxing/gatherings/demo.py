@@ -804,3 +804,51 @@ def build_follow_up(ctx: DemoContext) -> None:
     pk = ctx.shared.get("gatherings", {}).get("follow_up")
     if pk is not None:
         GatheringsDemo(ctx).follow_up(Gathering.objects.get(pk=pk))
+
+
+@register("gatherings-templates", order=31)
+def build_templates(ctx: DemoContext) -> None:
+    """Two standard agendas the office plans its meetings from (issue 4)."""
+    from sanxing.gatherings.meeting_templates import LineSpec, template_create
+
+    shared = ctx.shared
+    clerk = ctx.accounts.get("clerk")
+    gov = shared.get("government")
+    directors = shared.get("directors_meeting")
+    specials = {s.name: s for s in shared.get("special_committees", [])}
+
+    def pk(org: Any) -> int | None:
+        return org.pk if org is not None else None
+
+    law, finance = specials.get("法制委員會"), specials.get("財政經濟委員會")
+    K = AgendaItem.Kind
+    template_create(
+        congress=ctx.congress,
+        kind=COMMITTEE_MEETING,
+        name="常委會會議（雙月例會）標準議程",
+        description="每兩個月召開一次；法制講座安排在最後半天。",
+        place="常委會會議室",
+        start_time=dt.time(9, 0),
+        duration_minutes=180,
+        lines=[
+            LineSpec("審議《示範市○○條例（草案）》", K.DRAFT_REGULATION, pk(directors), pk(law)),
+            LineSpec("聽取和審議市人民政府關於○○工作情況的報告", K.REPORT, pk(gov), pk(finance)),
+            LineSpec("審議人事任免事項", K.APPOINTMENT, pk(directors)),
+        ],
+        by=clerk,
+    )
+    template_create(
+        congress=ctx.congress,
+        kind=DIRECTORS_MEETING,
+        name="主任會議（常委會會議前）標準議程",
+        description="常委會會議前一週召開。",
+        place="常委會第一會議室",
+        start_time=dt.time(15, 0),
+        duration_minutes=120,
+        lines=[
+            LineSpec("研究常委會會議議程草案", K.OTHER),
+            LineSpec("研究代表議案的處理意見", K.OTHER),
+            LineSpec("聽取常委會辦公室關於代表建議辦理情況的匯報", K.REPORT),
+        ],
+        by=clerk,
+    )

@@ -79,6 +79,7 @@ def connect() -> None:
 
         register_nav("service", _("Meetings and activities"), "gatherings:list", _signed_in, 20)
         register_nav("service", _("Plan a meeting"), "gatherings:plan", _is_office, 21)
+        register_nav("service", _("Meeting templates"), "gatherings:templates", _is_office, 22)
         register_nav("office", _("My calendar"), "gatherings:my_calendar", _signed_in, 30)
     except ImportError:  # pragma: no cover
         log.warning("web navigation not available")

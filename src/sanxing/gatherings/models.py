@@ -1045,3 +1045,88 @@ class SeatPin(SoftDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.row}-{self.number}"
+
+
+class MeetingTemplate(SoftDeleteModel):
+    """A standard agenda to plan a meeting from (issue 4): its kind, usual place, start time
+    and length, and its lines (``MeetingTemplateLine``). Not referenced by any record, so it
+    is soft-deleted freely (sanxing.gatherings.meeting_templates)."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    kind = models.CharField(_("kind"), max_length=30)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    start_time = models.TimeField(_("usual start time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("usual duration in minutes"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting template")
+        verbose_name_plural = _("meeting templates")
+        ordering = ["congress", "kind", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="meeting_template_duration_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind_label(self):
+        try:
+            return get_kind(self.kind).label
+        except KeyError:
+            return self.kind
+
+
+class MeetingTemplateLine(SoftDeleteModel):
+    """One agenda line of a template: the fields an agenda item is planned with."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.PROTECT)
+    template = models.ForeignKey(
+        MeetingTemplate,
+        verbose_name=_("meeting template"),
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AgendaItem.Kind.choices, default=AgendaItem.Kind.REPORT
+    )
+    presenting_body = models.ForeignKey(
+        Organisation,
+        verbose_name=_("presenting body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responsible_committee = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible special committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("template agenda line")
+        verbose_name_plural = _("template agenda lines")
+        ordering = ["template", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["report", "draft_regulation", "appointment", "inquiry", "other"]
+                ),
+                name="meeting_template_line_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,22 +199,12 @@ def gathering_clone(
         )
         clone.cloned_from = source
         clone.save(update_fields=["cloned_from"])
-        items = [
-            _by(
-                AgendaItem(
-                    congress=source.congress,
-                    gathering=clone,
-                    order=item.order,
-                    title=item.title,
-                    kind=item.kind,
-                    presenting_body_id=item.presenting_body_id,
-                    responsible_committee_id=item.responsible_committee_id,
-                ),
-                by,
-            )
-            for item in source.agenda_items.filter(withdrawn_at__isnull=True)
-        ]
-        _bulk_create(AgendaItem, items, by, "cloned")
+        agenda_copy(
+            gathering=clone,
+            lines=source.agenda_items.filter(withdrawn_at__isnull=True),
+            by=by,
+            reason="cloned",
+        )
         kept = (
             RosterEntry.Capacity.STAFF,
             RosterEntry.Capacity.LECTURER,
@@ -239,6 +230,29 @@ def gathering_clone(
 
 
 # --- agenda ---------------------------------------------------------------------------------
+
+
+def agenda_copy(*, gathering: Gathering, lines: Iterable[Any], by: Any, reason: str) -> None:
+    """Add ``lines`` (agenda items or template lines: order, title, kind, presenting body and
+    responsible committee) to ``gathering``'s agenda as proposed items, in their order. Used
+    by ``gathering_clone`` and ``meeting_templates.gathering_plan_from_template``; the caller
+    holds the transaction."""
+    items = [
+        _by(
+            AgendaItem(
+                congress_id=gathering.congress_id,
+                gathering=gathering,
+                order=line.order,
+                title=line.title,
+                kind=line.kind,
+                presenting_body_id=line.presenting_body_id,
+                responsible_committee_id=line.responsible_committee_id,
+            ),
+            by,
+        )
+        for line in lines
+    ]
+    _bulk_create(AgendaItem, items, by, reason)
 
 
 def agenda_item_add(

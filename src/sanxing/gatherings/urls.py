@@ -7,6 +7,7 @@ from sanxing.gatherings import (
     views_logistics,
     views_preparation,
     views_records,
+    views_templates,
 )
 
 app_name = "gatherings"
@@ -75,4 +76,9 @@ urlpatterns = [
     path("my-calendar/", views.my_calendar, name="my_calendar"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("year/<int:year>.ics", views.year_ics, name="year_ics"),
+    path("templates/", views_templates.template_list, name="templates"),
+    path("templates/plan/", views_templates.template_plan, name="template_plan"),
+    path("templates/<int:pk>/", views_templates.template_detail, name="template"),
+    path("templates/<int:pk>/delete/", views_templates.template_delete, name="template_delete"),
+    path("<int:pk>/save-as-template/", views_templates.save_as_template, name="save_as_template"),
 ]
