@@ -1,4 +1,4 @@
-"""The casework documents in the GB/T 9704 letter layout (``sanxing.documents.pdf``): the
+"""The casework documents in the GB/T 9704 letter layout (``sanxing.core.pdf``): the
 reply letter (答復函) and the deputy's satisfaction form (代表對建議辦理工作的意見表). They are
 official documents, so they are written in the deployment's language (``LANGUAGE_CODE``)
 whoever downloads them."""
@@ -53,7 +53,7 @@ def satisfaction_form_context(item: Item) -> dict[str, Any]:
 
 
 def render(template: str, context: dict[str, Any], *, document: bool = False) -> Any:
-    from sanxing.documents.pdf import render_document, render_pdf
+    from sanxing.core.pdf import render_document, render_pdf
 
     with translation.override(settings.LANGUAGE_CODE):
         if document:

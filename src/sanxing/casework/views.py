@@ -705,7 +705,7 @@ def reply_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def assignment_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The assignment notice (交辦通知) as a PDF in the official letter layout."""
-    from sanxing.documents.pdf import pdf_response, render_pdf
+    from sanxing.core.pdf import pdf_response, render_pdf
 
     assignment = assignment_for_user(request.user, pk)
     item = assignment.item
@@ -751,7 +751,7 @@ def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> FileResp
 def reply_letter_pdf(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
     """The reply letter (答復函) of a sent reply, for whoever may see the item and the reply."""
     from sanxing.casework import pdfs
-    from sanxing.documents.pdf import pdf_response
+    from sanxing.core.pdf import pdf_response
 
     item = item_for_user(request.user, pk)
     shown = replies_shown_to(
@@ -769,7 +769,7 @@ def reply_letter_pdf(request: HttpRequest, pk: int, reply_pk: int) -> HttpRespon
 def satisfaction_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The deputy's satisfaction form (代表意見表), blank or with the evaluation given."""
     from sanxing.casework import pdfs
-    from sanxing.documents.pdf import pdf_response
+    from sanxing.core.pdf import pdf_response
 
     item = item_for_user(request.user, pk)
     if item.kind == Kind.LETTER:
@@ -1151,7 +1151,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     rows = selectors.rates(query) if query else []
     labels = _column_labels()
     if query and request.GET.get("format") == "xlsx":
-        from sanxing.documents.excel import excel_response
+        from sanxing.core.excel import excel_response
 
         names = [name for name, _m in RATE_COLUMNS]
         columns = [_("Unit"), *[labels[n] for n in names]]
@@ -1257,7 +1257,7 @@ def _rates_report(
     request: HttpRequest, query: selectors.RateQuery, rows: list[Any], labels: dict[str, str]
 ) -> HttpResponse:
     """The handling report (辦理情況報告) for a kind and period as a PDF."""
-    from sanxing.documents.pdf import pdf_response, render_pdf
+    from sanxing.core.pdf import pdf_response, render_pdf
 
     def value(row: Any, name: str) -> Any:
         return row.counts[name] if name in row.counts else getattr(row, name)

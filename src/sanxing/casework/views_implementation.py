@@ -203,7 +203,7 @@ def progress_desk(request: HttpRequest) -> HttpResponse:
 
 def _progress_workbook(qs: Any, *, today: Any, calendar: Any) -> HttpResponse:
     """The whole filtered list (every page) as a workbook, one row an item."""
-    from sanxing.documents.excel import excel_response
+    from sanxing.core.excel import excel_response
 
     columns = [
         _("Number"),

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sanxing.core.errors import BusinessError
+from sanxing.core.excel import excel_response
 from sanxing.deputies import selectors, services
 from sanxing.deputies.models import Invitation, Rotation
-from sanxing.documents.excel import excel_response
 from sanxing.gatherings.kinds import COMMITTEE_MEETING
 from sanxing.gatherings.models import Gathering
 from sanxing.people.access import person_for_user, viewer_for

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from sanxing.api.errors import error_responses
 from sanxing.api.pagination import PagePagination
 from sanxing.core.errors import BusinessError
-from sanxing.documents.excel import XLSX_CONTENT_TYPE
+from sanxing.core.excel import XLSX_CONTENT_TYPE
 from sanxing.gatherings import logistics, selectors
 from sanxing.gatherings.api_shared import (
     PersonRefOut,

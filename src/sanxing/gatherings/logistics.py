@@ -500,7 +500,7 @@ def seat_plan_table(plan: SeatPlan) -> tuple[list[str], list[list[Any]]]:
 
 
 def seat_plan_pdf(gathering: Gathering, plan: SeatPlan) -> bytes:
-    from sanxing.documents.pdf import render_pdf
+    from sanxing.core.pdf import render_pdf
 
     return render_pdf("gatherings/seat_plan_pdf.html", {"g": gathering, "plan": plan})
 
@@ -892,7 +892,7 @@ def list_table(g: Gathering, name: str, *, room: Room | None = None) -> ListTabl
 
 
 def list_xlsx(table: ListTable) -> bytes:
-    from sanxing.documents.excel import workbook_bytes
+    from sanxing.core.excel import workbook_bytes
 
     return workbook_bytes(table.columns, table.rows, sheet_title=table.name)
 
@@ -900,7 +900,7 @@ def list_xlsx(table: ListTable) -> bytes:
 def list_pdf(g: Gathering, table: ListTable) -> bytes:
     """The printable list: the seat plan as its grid, the attendance list with a column to
     sign, any other as a table."""
-    from sanxing.documents.pdf import render_pdf
+    from sanxing.core.pdf import render_pdf
 
     if table.plan is not None:
         return seat_plan_pdf(g, table.plan)

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanxing.core.errors import BusinessError
-from sanxing.documents.excel import excel_response
-from sanxing.documents.pdf import pdf_response
+from sanxing.core.excel import excel_response
+from sanxing.core.pdf import pdf_response
 from sanxing.gatherings import forms, logistics, selectors
 from sanxing.gatherings.models import Gathering, Room, RoomBooking, SupplyItem
 from sanxing.people.access import viewer_for

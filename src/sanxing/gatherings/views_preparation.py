@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sanxing.core.errors import BusinessError
-from sanxing.documents.pdf import pdf_response, render_pdf
+from sanxing.core.pdf import pdf_response, render_pdf
 from sanxing.gatherings import forms, logistics, preparation, selectors
 from sanxing.gatherings.models import ContingencyPlan
 

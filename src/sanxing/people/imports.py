@@ -45,7 +45,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanxing.documents.excel import workbook_bytes
+from sanxing.core.excel import workbook_bytes
 from sanxing.people.models import Congress, Organisation, Person, Role, Term
 from sanxing.people.services import person_create, role_grant
 from sanxing.people.validators import id_number_is_valid

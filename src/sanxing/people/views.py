@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanxing.core.errors import BusinessError
-from sanxing.documents.excel import excel_response
-from sanxing.documents.pdf import pdf_response, render_pdf
+from sanxing.core.excel import excel_response
+from sanxing.core.pdf import pdf_response, render_pdf
 from sanxing.people import selectors
 from sanxing.people.access import (
     can_manage_people,
@@ -474,7 +474,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     from django.utils.http import content_disposition_header
 
-    from sanxing.documents.excel import XLSX_CONTENT_TYPE
+    from sanxing.core.excel import XLSX_CONTENT_TYPE
 
     response = HttpResponse(template_workbook(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (

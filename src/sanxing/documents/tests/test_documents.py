@@ -5,8 +5,8 @@ import re
 from django.conf import settings
 from openpyxl import load_workbook
 
-from sanxing.documents.excel import excel_response
-from sanxing.documents.pdf import pdf_response, render_document, render_pdf
+from sanxing.core.excel import excel_response
+from sanxing.core.pdf import pdf_response, render_document, render_pdf
 
 
 def _texts(box):

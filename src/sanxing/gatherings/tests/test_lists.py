@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sanxing.documents.excel import XLSX_CONTENT_TYPE
+from sanxing.core.excel import XLSX_CONTENT_TYPE
 from sanxing.gatherings import logistics
 from sanxing.gatherings.models import DietaryNeed, Meal
 from sanxing.gatherings.tests.conftest import Meeting, P
@@ -245,7 +245,7 @@ def test_the_attendance_pdf_and_the_lists_read_the_same_lines(prepared: Meeting,
         return real(template, context, **kw)
 
     monkeypatch.setattr(views_preparation, "render_pdf", capture)
-    monkeypatch.setattr("sanxing.documents.pdf.render_pdf", capture)
+    monkeypatch.setattr("sanxing.core.pdf.render_pdf", capture)
     for url in (
         reverse("gatherings:attendance_pdf", args=[g.pk]),
         reverse("gatherings:logistics_print", args=[g.pk, "attendance"]),

@@ -1,7 +1,9 @@
-"""PDFs from Django templates with WeasyPrint.
+"""PDFs from Django templates with WeasyPrint: the output plumbing every room uses (people's
+registry as well as the engines), so it lives in core, which depends on nothing of ours.
 
-Official documents follow GB/T 9704-2012 (see ``templates/documents/letter.html``). The
-official fonts (仿宋, 小標宋) are proprietary, so the families come from settings
+Official documents follow GB/T 9704-2012 (see the documents app's
+``templates/documents/letter.html``). The official fonts (仿宋, 小標宋) are proprietary, so the
+families come from settings
 (``PDF_FONT_BODY``, ``PDF_FONT_TITLE``) and fall back to Noto Serif/Sans CJK.
 """
 
