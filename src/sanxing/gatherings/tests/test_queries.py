@@ -361,3 +361,19 @@ def test_the_year_export_counts_the_year_in_the_current_time_zone(meeting: Meeti
     with timezone.override("UTC"):
         assert "跨年視察" in ical.year_calendar(w.congress.pk, 2026)
         assert "跨年視察" not in ical.year_calendar(w.congress.pk, 2027)
+
+
+def test_a_compiled_rows_key_that_misses_an_input_fails_the_tests(meeting: Meeting):
+    from sanxing.gatherings.models import Gathering
+    from sanxing.gatherings.selectors import compiled_rows
+
+    def rows_of(pk: int):
+        # the key leaves out pk: the second call compiles another statement under it
+        return compiled_rows(
+            ("test-missing-input",), lambda: Gathering.objects.filter(pk=pk).values_list("pk")
+        )
+
+    g = meeting.gathering
+    assert rows_of(g.pk) == [(g.pk,)]
+    with pytest.raises(AssertionError, match="misses an input"):
+        rows_of(g.pk + 1000)
