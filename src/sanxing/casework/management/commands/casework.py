@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import timezone
 
 from sanxing.casework import selectors
@@ -98,6 +99,13 @@ class Command(BaseCommand):
                 "(fix the rows, or give --skip-bad to import the good ones)"
             )
         self.stdout.write(f"{report.imported} items imported")
+        if report.imported and connection.vendor == "postgresql":
+            # Fresh statistics at once, not after autovacuum's next pass: without them the
+            # planner can take the search and the rates' lists over the new rows for tiny
+            # tables (nested loops over every item). SQLite keeps no statistics unless asked.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write("statistics refreshed (ANALYZE)")
 
     def rates(self, options: dict[str, Any]) -> None:
         today = timezone.localdate()
