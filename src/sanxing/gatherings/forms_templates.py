@@ -132,6 +132,25 @@ class PlanFromTemplateForm(forms.Form):
         required=False,
         help_text=_("Leave empty to use the template's name."),
     )
+    start_time = forms.TimeField(
+        label=_("Start time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Leave empty for the template's usual time."),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=1,
+        max_value=MAX_DURATION,
+        required=False,
+        help_text=_("Leave empty for the template's usual duration."),
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for the template's place."),
+    )
 
     prefix = "from_template"  # its fields sit beside the plan form's on the plan page
 

@@ -3,12 +3,14 @@ its lines and edit form, "Save as template" from a meeting, and planning from a 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -155,10 +157,18 @@ def template_plan(request: HttpRequest) -> HttpResponse:
             request.user, data["template"]
         )
         try:
+            starts_at = None
+            if data["start_time"] is not None:  # the congress's wall-clock time that day
+                starts_at = timezone.make_aware(
+                    dt.datetime.combine(data["starts_on"], data["start_time"])
+                )
             g = meeting_templates.gathering_plan_from_template(
                 template=template,
                 congress=congress,
                 starts_on=data["starts_on"],
+                starts_at=starts_at,
+                duration_minutes=data["duration_minutes"],
+                place=data["place"] or None,
                 title=data["title"],
                 by=request.user,
             )

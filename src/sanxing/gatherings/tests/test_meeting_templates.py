@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sanxing.core.errors import BusinessError, StaleEdit
 from sanxing.gatherings import meeting_templates as mt
@@ -296,6 +297,28 @@ def test_the_clerk_saves_edits_and_plans_through_the_pages(meeting: Meeting, age
     g = Gathering.objects.get(title="第三十一次會議")
     assert response["Location"] == reverse("gatherings:detail", args=[g.pk])
     assert [i.title for i in g.agenda_items.order_by("order")] == titles
+    local = timezone.localtime(g.starts_at)
+    assert (local.date(), local.time()) == (dt.date(2027, 4, 20), dt.time(9, 30))
+    assert g.ends_at - g.starts_at == dt.timedelta(minutes=200)
+    # another time, duration and place for this one meeting; the template keeps its own
+    c.post(
+        reverse("gatherings:template_plan"),
+        {
+            "from_template-template": template.pk,
+            "from_template-starts_on": "2027-06-22",
+            "from_template-start_time": "14:30",
+            "from_template-duration_minutes": "90",
+            "from_template-place": "市人大常委會第二會議室",
+            "from_template-title": "第三十二次會議",
+        },
+    )
+    other = Gathering.objects.get(title="第三十二次會議")
+    local = timezone.localtime(other.starts_at)
+    assert (local.date(), local.time()) == (dt.date(2027, 6, 22), dt.time(14, 30))
+    assert other.ends_at - other.starts_at == dt.timedelta(minutes=90)
+    assert other.place == "市人大常委會第二會議室"
+    template.refresh_from_db()
+    assert template.start_time == dt.time(9, 30) and template.duration_minutes == 200
     assert (
         c.post(
             reverse("gatherings:template_plan"), {"from_template-template": template.pk}
