@@ -172,6 +172,18 @@ def template_delete(request: HttpRequest, template_id: int):
 
 
 @router.post(
+    "/gatherings/templates/{template_id}/restore",
+    response={200: TemplateOut, **error_responses(400, 401, 404)},
+    summary="Restore a deleted template (its lines as they were)",
+)
+def template_restore(request: HttpRequest, template_id: int):
+    user = user_of(request)
+    t = meeting_templates.deleted_template_for_user(user, template_id)
+    meeting_templates.template_restore(template=t, by=user)
+    return _with_count(user, t.pk)
+
+
+@router.post(
     "/gatherings/templates/{template_id}/plan",
     response={201: PlannedOut, **error_responses(400, 401, 404, 422)},
     summary="Plan a new meeting from the template on a date (starts_on) or at a time",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxing.core.errors import BusinessError, StaleEdit
+from sanxing.core.services import record_restore
 from sanxing.gatherings import services
 from sanxing.gatherings.kinds import get_kind
 from sanxing.gatherings.models import (
@@ -49,6 +50,24 @@ def templates_visible_to(user: Any) -> QuerySet[MeetingTemplate]:
 def template_for_user(user: Any, pk: Any) -> MeetingTemplate:
     try:
         return templates_visible_to(user).get(pk=pk)
+    except (MeetingTemplate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def deleted_templates(user: Any) -> QuerySet[MeetingTemplate]:
+    """The office's deleted templates, newest deletion first, to restore."""
+    v = viewer_for(user)
+    if not v.is_office:
+        return MeetingTemplate.objects.none()
+    qs = MeetingTemplate.all_objects.filter(deleted_at__isnull=False)
+    if not v.is_admin:
+        qs = qs.filter(congress_id=v.congress_id)
+    return qs.order_by("-deleted_at", "-pk")
+
+
+def deleted_template_for_user(user: Any, pk: Any) -> MeetingTemplate:
+    try:
+        return deleted_templates(user).get(pk=pk)
     except (MeetingTemplate.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -309,6 +328,11 @@ def template_delete(*, template: MeetingTemplate, by: Any) -> MeetingTemplate:
         current.version += 1
         _by(current, by).save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
         return current
+
+
+def template_restore(*, template: MeetingTemplate, by: Any) -> MeetingTemplate:
+    """Undo a deletion: the template and its lines as they were (history records both)."""
+    return record_restore(obj=template, by=by)
 
 
 def gathering_plan_from_template(

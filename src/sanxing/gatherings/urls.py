@@ -80,5 +80,6 @@ urlpatterns = [
     path("templates/plan/", views_templates.template_plan, name="template_plan"),
     path("templates/<int:pk>/", views_templates.template_detail, name="template"),
     path("templates/<int:pk>/delete/", views_templates.template_delete, name="template_delete"),
+    path("templates/<int:pk>/restore/", views_templates.template_restore, name="template_restore"),
     path("<int:pk>/save-as-template/", views_templates.save_as_template, name="save_as_template"),
 ]

@@ -44,7 +44,12 @@ def _fail(form: Any, exc: BusinessError) -> None:
 def template_list(request: HttpRequest) -> HttpResponse:
     _office(request)
     templates = meeting_templates.template_list(request.user).order_by("kind", "name", "pk")
-    return render(request, "gatherings/meeting_templates.html", {"templates": list(templates)})
+    deleted = meeting_templates.deleted_templates(request.user)[:20]
+    return render(
+        request,
+        "gatherings/meeting_templates.html",
+        {"templates": list(templates), "deleted": list(deleted)},
+    )
 
 
 @login_required
@@ -111,6 +116,19 @@ def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("gatherings:template", template.pk)
     messages.success(request, _("The template “%(name)s” is deleted.") % {"name": template.name})
     return redirect("gatherings:templates")
+
+
+@login_required
+@require_POST
+def template_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    template = meeting_templates.deleted_template_for_user(request.user, pk)
+    try:
+        meeting_templates.template_restore(template=template, by=request.user)
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+        return redirect("gatherings:templates")
+    messages.success(request, _("The template “%(name)s” is restored.") % {"name": template.name})
+    return redirect("gatherings:template", template.pk)
 
 
 @login_required

@@ -330,6 +330,18 @@ def test_the_clerk_saves_edits_and_plans_through_the_pages(meeting: Meeting, age
     assert "標準議程" in listing.text
     c.post(reverse("gatherings:template_delete", args=[template.pk]))
     assert MeetingTemplate.all_objects.get().deleted_at is not None
+    # nothing lost: the list offers the deleted template back, with its lines
+    listing = c.get(reverse("gatherings:templates"))
+    assert "Deleted templates" in listing.text
+    restore = reverse("gatherings:template_restore", args=[template.pk])
+    assert restore in listing.text
+    response = c.post(restore)
+    assert response["Location"] == reverse("gatherings:template", args=[template.pk])
+    back = MeetingTemplate.objects.get()
+    assert back.deleted_at is None and back.history.first().history_user == w.clerk
+    assert [line.title for line in back.lines.order_by("order")] == titles
+    assert c.post(restore).status_code == 404  # not deleted any more
+    assert "Deleted templates" not in c.get(reverse("gatherings:templates")).text
 
 
 def test_the_list_asks_a_fixed_number_of_queries(
@@ -346,11 +358,13 @@ def test_the_list_asks_a_fixed_number_of_queries(
         )
     c = client_for(w.clerk)
     c.get(reverse("gatherings:templates"))  # warm the session and the menu
-    with django_assert_num_queries(6) as ctx:
+    # session, user, roles, the templates with their line counts, the deleted ones, the
+    # header's person, the unread count
+    with django_assert_num_queries(7) as ctx:
         response = c.get(reverse("gatherings:templates"))
     assert response.status_code == 200
     assert response.text.count("gatherings/templates/") >= 5
-    assert len(ctx.captured_queries) == 6
+    assert len(ctx.captured_queries) == 7
     c.get(API)
     with django_assert_num_queries(5):  # session, user, roles, count, page (lines in SQL)
         api = c.get(API)
@@ -454,6 +468,19 @@ def test_the_api_saves_reads_patches_plans_and_deletes(meeting: Meeting, agenda)
     assert c.delete(f"{API}/{pk}").status_code == 204
     assert c.get(f"{API}/{pk}").status_code == 404
     assert MeetingTemplate.all_objects.get(pk=pk).deleted_at is not None
+    restored = c.post(f"{API}/{pk}/restore")
+    assert restored.status_code == 200 and restored.json()["id"] == pk
+    assert c.get(f"{API}/{pk}").status_code == 200
+    assert c.post(f"{API}/{pk}/restore").status_code == 404  # not deleted any more
+
+
+@pytest.mark.parametrize("who", ["outsider", "member", "deputy"])
+def test_only_the_office_restores_a_deleted_template(who, template, meeting: Meeting):
+    mt.template_delete(template=template, by=meeting.world.clerk)
+    c = client_for(getattr(meeting.world, who))
+    assert c.post(reverse("gatherings:template_restore", args=[template.pk])).status_code == 404
+    assert c.post(f"{API}/{template.pk}/restore").status_code == 404
+    assert MeetingTemplate.all_objects.get().deleted_at is not None
 
 
 @pytest.mark.parametrize("who", ["outsider", "member", "deputy"])
