@@ -8,7 +8,7 @@ people who plan meetings). Every write is keyword-only, in one transaction, with
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxing.core.errors import BusinessError, StaleEdit
-from sanxing.core.services import record_restore
+from sanxing.core.services import record_restore, record_soft_delete
 from sanxing.gatherings import services
 from sanxing.gatherings.kinds import get_kind
 from sanxing.gatherings.models import (
@@ -168,21 +168,27 @@ def template_from_gathering(*, gathering: Gathering, name: str, by: Any) -> Meet
         items = gathering.agenda_items.filter(withdrawn_at__isnull=True).order_by("order", "pk")
         _bulk_lines(
             template,
-            [
-                LineSpec(
-                    title=item.title,
-                    kind=item.kind,
-                    presenting_body_id=item.presenting_body_id,
-                    responsible_committee_id=item.responsible_committee_id,
-                )
-                for item in items
-            ],
+            enumerate(
+                [
+                    LineSpec(
+                        title=item.title,
+                        kind=item.kind,
+                        presenting_body_id=item.presenting_body_id,
+                        responsible_committee_id=item.responsible_committee_id,
+                    )
+                    for item in items
+                ],
+                start=1,
+            ),
             by,
         )
         return template
 
 
-def _bulk_lines(template: MeetingTemplate, lines: Sequence[LineSpec], by: Any) -> None:
+def _bulk_lines(
+    template: MeetingTemplate, numbered: Iterable[tuple[int, LineSpec]], by: Any
+) -> None:
+    """New lines of ``template`` at the given positions, with their history rows."""
     rows = [
         MeetingTemplateLine(
             congress_id=template.congress_id,
@@ -193,7 +199,7 @@ def _bulk_lines(template: MeetingTemplate, lines: Sequence[LineSpec], by: Any) -
             presenting_body_id=line.presenting_body_id,
             responsible_committee_id=line.responsible_committee_id,
         )
-        for n, line in enumerate(lines, start=1)
+        for n, line in numbered
     ]
     services._bulk_create(MeetingTemplateLine, rows, by, "template")
 
@@ -226,7 +232,7 @@ def template_create(
             duration_minutes=duration_minutes,
         )
         _by(template, by).save()
-        _bulk_lines(template, lines, by)
+        _bulk_lines(template, enumerate(lines, start=1), by)
         return template
 
 
@@ -302,32 +308,12 @@ def _lines_replace(template: MeetingTemplate, lines: Sequence[LineSpec], by: Any
                 setattr(row, f, v)
             row.version += 1
             _by(row, by).save(update_fields=[*values, "version", "updated_at"])
-    rows = [
-        MeetingTemplateLine(
-            congress_id=template.congress_id,
-            template=template,
-            order=n,
-            title=spec.title.strip(),
-            kind=spec.kind,
-            presenting_body_id=spec.presenting_body_id,
-            responsible_committee_id=spec.responsible_committee_id,
-        )
-        for n, spec in new
-    ]
-    services._bulk_create(MeetingTemplateLine, rows, by, "template")
+    _bulk_lines(template, new, by)
 
 
 def template_delete(*, template: MeetingTemplate, by: Any) -> MeetingTemplate:
     """Soft-delete: no record refers to a template, so nothing refuses it."""
-    with transaction.atomic():
-        current = MeetingTemplate.all_objects.select_for_update().get(pk=template.pk)
-        if current.deleted_at is not None:
-            raise BusinessError(_("This template has already been deleted."))
-        current.deleted_at = timezone.now()
-        current.deleted_by = by
-        current.version += 1
-        _by(current, by).save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
-        return current
+    return record_soft_delete(obj=template, by=by)
 
 
 def template_restore(*, template: MeetingTemplate, by: Any) -> MeetingTemplate:
