@@ -79,3 +79,15 @@ def test_clerk_plans_a_meeting_from_a_saved_template(world, page):
         "醫療衛生工作情況的報告"
     )
     assert new.place == "常委會會議室" and new.kind == COMMITTEE_MEETING
+
+    # Deleted by mistake, the template comes back from the list with its lines.
+    page.goto(f"{page.base_url}/gatherings/templates/{template.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#template-delete")
+    page.wait_for_url(re.compile(r"/gatherings/templates/$"))
+    assert MeetingTemplate.all_objects.get().deleted_at is not None
+    page.click("#deleted-templates summary")
+    page.click("#deleted-templates button")
+    page.wait_for_url(re.compile(rf"/gatherings/templates/{template.pk}/$"))
+    assert page.locator("#template-lines li").count() == 3
+    assert MeetingTemplate.objects.get().deleted_at is None
